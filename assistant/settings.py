@@ -1,0 +1,75 @@
+"""All configuration in one typed place: environment variables with prefix `VVP_` or a `.env` file.
+
+The README's configuration table is checked against these fields by a test
+(tests/assistant/test_settings.py), so every field carries a description.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_DOCUMENTS = PROJECT_ROOT / "knowledge" / "documents"
+
+
+class Settings(BaseSettings):
+    """Settings of the VVP-assistent. Example: `VVP_DATA_DIR=/srv/vvp vvp serve`."""
+
+    model_config = SettingsConfigDict(env_prefix="VVP_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Folder for the knowledge base, manifest, uploads and history.")
+    documents_dir: Path = Field(BUNDLED_DOCUMENTS, description="Bundled documents that `make run` ingests.")
+    embedding: str = Field(
+        "use-multilingual",
+        description="Embedding model: `use-multilingual` (offline, Dutch-capable) or "
+        "`sentence-transformers:<path to a local model directory>`.",
+    )
+    embedding_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 2, description="CPU threads for the embedding model."
+    )
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (e.g. `http://127.0.0.1:8001`); unset = embedded Chroma in the data dir."
+    )
+    collection: str = Field("vvp_chunks", description="Name of the Chroma collection (at least 3 characters).")
+    chunk_size: int = Field(1000, ge=200, le=8000, description="Target chunk size in characters.")
+    chunk_overlap: int = Field(120, ge=0, le=1000, description="Overlap in characters where a section must be split.")
+    top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    reranker: Path | None = Field(None, description="Path to a local sentence-transformers CrossEncoder; unset = no reranker.")
+    refusal_threshold: float = Field(
+        0.4, description="Minimum answer confidence (0–1) below which the assistant refuses to answer."
+    )
+    llm_provider: Literal["none", "openai", "ollama"] = Field(
+        "none", description="`none` (extractive answers), `openai` (any OpenAI-compatible endpoint) or `ollama`."
+    )
+    llm_base_url: str | None = Field(None, description="Base URL of the LLM endpoint (e.g. `http://localhost:11434`).")
+    llm_model: str | None = Field(None, description="Model name at the LLM endpoint.")
+    llm_api_key: str | None = Field(None, description="API key for the LLM endpoint (if it needs one).")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before an LLM call is abandoned for the extractive answer.")
+    llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature of the LLM.")
+    host: str = Field("127.0.0.1", description="Address `vvp serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `vvp serve` listens on.")
+    admin_token: str | None = Field(None, description="Bearer token for upload and delete; unset = those routes are disabled.")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS (the websites that embed the widget), comma-separated."
+    )
+    max_upload_mb: float = Field(25.0, gt=0, description="Largest accepted upload, in megabytes.")
+    max_question_chars: int = Field(2000, ge=10, description="Longest accepted question, in characters.")
+    rate_limit: str = Field("60/minute", description="Rate limit per client IP on public routes (slowapi syntax).")
+    log_questions: bool = Field(False, description="Log question text and client IPs (off by default for privacy).")
+    retention_days: int = Field(90, ge=1, description="Conversations older than this many days are deleted.")
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)

@@ -1,0 +1,330 @@
+"""The knowledge base: Chroma (dense), the lexical indices and the manifest, kept in step.
+
+Chroma is the source of truth. Every write follows the same order, so a crash at any point
+leaves a state that `recover()` repairs: the manifest row goes `pending`, Chroma changes, the
+lexical index follows, the row goes `ready`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ingest.errors import IngestError
+from ingest.models import Document
+from ingest.pipeline import load_document
+from knowledge.lexical_channels import LexicalChannels
+from knowledge.manifest import CorruptManifest, DocumentRecord, Manifest
+from knowledge.vector_store import StoredChunk, VectorStore
+
+log = logging.getLogger(__name__)
+
+_VERSION_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to one file: `status` is added, updated, unchanged or failed."""
+
+    path: str
+    status: str
+    document_id: str | None = None
+    title: str | None = None
+    chunks: int = 0
+    reason: str | None = None
+    http_status: int = 200
+
+
+@dataclass
+class IngestReport:
+    results: list[IngestResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.results if result.status == status)
+
+    @property
+    def chunks(self) -> int:
+        return sum(result.chunks for result in self.results if result.status in ("added", "updated"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters for search: keep chunks whose value is in the given set."""
+
+    doc_type: tuple[str, ...] = ()
+    document_id: tuple[str, ...] = ()
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        clauses = []
+        if self.doc_type:
+            clauses.append({"doc_type": {"$in": list(self.doc_type)}})
+        if self.document_id:
+            clauses.append({"document_id": {"$in": list(self.document_id)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def is_empty(self) -> bool:
+        return not (self.doc_type or self.document_id)
+
+
+class KnowledgeBase:
+    """Ingest files, delete documents, and rank chunks per retrieval channel.
+
+    >>> kb = KnowledgeBase(data_dir, vector_store)            # doctest: +SKIP
+    >>> kb.ingest([Path("knowledge/documents")]).count("added")  # doctest: +SKIP
+    >>> kb.channel_results("missie van de VVP", k=20)          # doctest: +SKIP
+    """
+
+    def __init__(self, data_dir: Path, vectors: VectorStore, *, chunk_size: int = 1000, chunk_overlap: int = 120,
+                 max_bytes: int = 25_000_000):
+        self.data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.vectors = vectors
+        self.chunk_size = chunk_size
+        self.chunk_overlap = chunk_overlap
+        self.max_bytes = max_bytes
+        self._lock = threading.RLock()
+        self._last_version_check = 0.0
+        self._in_batch = False
+        self.manifest = self._open_manifest()
+        self.lexical = LexicalChannels(data_dir / "lexical")
+        self.recover()
+
+    # ---- consistency -------------------------------------------------------------------------
+
+    def _open_manifest(self) -> Manifest:
+        path = self.data_dir / "manifest.sqlite3"
+        try:
+            return Manifest(path)
+        except CorruptManifest as error:
+            broken = path.with_suffix(f".corrupt-{int(time.time())}")
+            log.warning("manifest unreadable (%s); moved to %s and rebuilt from Chroma", error, broken.name)
+            for suffix in ("", "-wal", "-shm"):
+                candidate = Path(f"{path}{suffix}")
+                if candidate.exists():
+                    candidate.rename(Path(f"{broken}{suffix}"))
+            manifest = Manifest(path)
+            self._rebuild_manifest(manifest)
+            return manifest
+
+    def _rebuild_manifest(self, manifest: Manifest) -> None:
+        documents: dict[str, tuple[dict[str, Any], int]] = {}
+        for stored in self.vectors.iter_all():
+            meta, count = documents.get(stored.metadata["document_id"], (stored.metadata, 0))
+            documents[stored.metadata["document_id"]] = (meta, count + 1)
+        now = time.time()
+        for document_id, (meta, count) in documents.items():
+            manifest.upsert_ready(DocumentRecord(
+                document_id=document_id, title=meta.get("title", ""), doc_type=meta.get("doc_type", "andere"),
+                source=meta.get("source", ""), stored_path=None, content_hash="", status="ready", chunks=count,
+                ingested_at=now, updated_at=now,
+            ))
+
+    def recover(self) -> None:
+        """Finish what a crash interrupted: drop half-written documents, resync the lexical index."""
+        with self._write_lock():
+            for record in self.manifest.all(status="pending"):
+                log.warning("removing half-ingested document %s after an interrupted ingest", record.document_id)
+                self.vectors.delete_document(record.document_id)
+                self.manifest.delete(record.document_id)
+            self.sync_lexical(force=True)
+
+    def sync_lexical(self, force: bool = False) -> None:
+        """Rebuild the lexical index from Chroma when another process (or a crash) changed Chroma."""
+        now = time.monotonic()
+        if self._in_batch and not force:
+            return  # this process is the writer: its in-memory index is current
+        if not force and now - self._last_version_check < _VERSION_CHECK_SECONDS:
+            return
+        self._last_version_check = now
+        version = self.vectors.version()
+        if self.lexical.version == version and len(self.lexical) == self.vectors.count():
+            return
+        with self._lock:
+            log.info("lexical index out of step with Chroma; rebuilding from %d stored chunks", self.vectors.count())
+            self.lexical.rebuild(self.vectors.iter_all(), version)
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """One writer at a time, across threads and across processes sharing the data dir."""
+        with self._lock:
+            lock_path = self.data_dir / ".write.lock"
+            with open(lock_path, "w") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], progress=None) -> IngestReport:
+        """Ingest files and folders (recursive). Failures are reported per file, never raised."""
+        started = time.perf_counter()
+        report = IngestReport()
+        files = list(_expand(paths))
+        self._in_batch = True
+        try:
+            for path in files:
+                report.results.append(self.ingest_file(path))
+                if progress:
+                    progress(path)
+        finally:
+            self._in_batch = False
+            with self._write_lock():
+                self.lexical.save()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def ingest_file(self, path: Path, *, source: str | None = None, original_name: str | None = None,
+                    stored_path: Path | None = None) -> IngestResult:
+        label = original_name or str(path)
+        try:
+            document = load_document(path, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap,
+                                     max_bytes=self.max_bytes, source=source, original_name=original_name)
+        except IngestError as error:
+            return IngestResult(label, "failed", reason=error.message, http_status=error.http_status)
+        except Exception as error:  # a loader bug must not abort a batch
+            log.exception("unexpected error while reading a file")
+            return IngestResult(label, "failed", reason=f"Onverwachte fout bij het lezen van '{Path(label).name}' "
+                                f"({type(error).__name__}).", http_status=422)
+        return self.store(document, label=label, stored_path=stored_path or self._keep_copy(path, document))
+
+    def _keep_copy(self, path: Path, document: Document) -> Path:
+        """Keep the original file in the data dir, so it can be served as the citation's document."""
+        files = self.data_dir / "files"
+        files.mkdir(parents=True, exist_ok=True)
+        target = files / f"{document.document_id}{path.suffix.lower()}"
+        if not target.exists() or target.stat().st_size != path.stat().st_size:
+            shutil.copyfile(path, target)
+        return target
+
+    def store(self, document: Document, *, label: str, stored_path: Path | None = None) -> IngestResult:
+        existing = self.manifest.get(document.document_id)
+        if existing and existing.status == "ready" and existing.content_hash == document.content_hash:
+            return IngestResult(label, "unchanged", document.document_id, document.title, existing.chunks)
+        embeddings = self.vectors.embed_chunks(document.chunks)
+        record = DocumentRecord(
+            document_id=document.document_id, title=document.title, doc_type=document.doc_type,
+            source=document.source, stored_path=str(stored_path) if stored_path else None,
+            content_hash=document.content_hash, status="pending", chunks=len(document.chunks),
+            ingested_at=existing.ingested_at if existing else 0.0, updated_at=0.0,
+        )
+        with self._write_lock():
+            self.manifest.mark_pending(record)
+            old_ids = self.vectors.ids_of_document(document.document_id)
+            if old_ids:
+                self.vectors.delete_document(document.document_id)
+            self.vectors.add(document.chunks, embeddings)
+            self.lexical.replace(old_ids, document.chunks, self.vectors.version(), persist=not self._in_batch)
+            self.manifest.mark_ready(document.document_id)
+        return IngestResult(label, "updated" if existing else "added", document.document_id, document.title,
+                            len(document.chunks))
+
+    def delete(self, document_id: str) -> bool:
+        """Remove a document from Chroma, the lexical index and the manifest. False if unknown."""
+        record = self.manifest.get(document_id)
+        with self._write_lock():
+            ids = self.vectors.ids_of_document(document_id)
+            if record is None and not ids:
+                return False
+            self.vectors.delete_document(document_id)
+            self.lexical.replace(ids, [], self.vectors.version())
+            self.manifest.delete(document_id)
+        if record and record.stored_path and self.owns(Path(record.stored_path)):
+            Path(record.stored_path).unlink(missing_ok=True)
+        return True
+
+    def prune(self) -> list[str]:
+        """Delete documents whose source file no longer exists (uploads are kept)."""
+        removed = []
+        for record in self.manifest.all():
+            if record.source.startswith(("upload:", "http://", "https://")):
+                continue
+            if not Path(record.source).exists():
+                self.delete(record.document_id)
+                removed.append(record.document_id)
+        return removed
+
+    def reset(self) -> None:
+        """Forget everything stored in the data dir (used by `vvp reindex`)."""
+        with self._write_lock():
+            for record in self.manifest.all():
+                self.vectors.delete_document(record.document_id)
+                self.manifest.delete(record.document_id)
+            shutil.rmtree(self.data_dir / "lexical", ignore_errors=True)
+            self.lexical = LexicalChannels(self.data_dir / "lexical")
+            self.sync_lexical(force=True)
+
+    def reindex(self) -> IngestReport:
+        """Re-read every document from its kept copy (after a change of embedding model or chunking)."""
+        records = self.manifest.all()
+        self.reset()
+        report = IngestReport()
+        started = time.perf_counter()
+        for record in records:
+            kept = Path(record.stored_path) if record.stored_path else None
+            path = kept if kept and kept.exists() else Path(record.source)
+            name = Path(record.source.removeprefix("upload:")).name
+            report.results.append(self.ingest_file(path, source=record.source, original_name=name, stored_path=kept))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def owns(self, path: Path) -> bool:
+        """True when `path` is a regular file inside the data dir's files folder (no traversal)."""
+        files = (self.data_dir / "files").resolve()
+        resolved = path.resolve()
+        return resolved.is_file() and files in resolved.parents
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.manifest.all(status="ready")
+
+    def chunks_of(self, document_id: str) -> list[StoredChunk]:
+        stored = self.vectors.get(self.vectors.ids_of_document(document_id))
+        return sorted(stored, key=lambda chunk: chunk.metadata.get("position", 0))
+
+    def get_chunks(self, ids: list[str]) -> list[StoredChunk]:
+        return self.vectors.get(ids)
+
+    def channel_results(self, query: str, k: int, filters: Filters | None = None,
+                        query_embedding=None) -> dict[str, list[tuple[str, float]]]:
+        """Ranked (chunk_id, score) lists per channel: each lexical analyzer and "dense"."""
+        filters = filters or Filters()
+        self.sync_lexical()
+        results = self.lexical.top(query, k, doc_types=filters.doc_type, document_ids=filters.document_id)
+        embedding = query_embedding if query_embedding is not None else self.vectors.embed_query(query)
+        results["dense"] = self.vectors.query(embedding, k, where=filters.chroma_where())
+        return results
+
+    def lexical_coverage(self, query: str) -> float:
+        return self.lexical.coverage(query)
+
+    def stats(self) -> dict[str, int]:
+        documents, chunks = self.manifest.counts()
+        return {"documents": documents, "chunks": chunks}
+
+
+def _expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and every non-hidden file under the given folders, in a stable order.
+
+    Unsupported files are not filtered out here: ingesting them reports them by name.
+    """
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if child.is_file() and not any(part.startswith(".") for part in relative):
+                    yield child
+        else:
+            yield path

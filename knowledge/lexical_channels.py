@@ -1,0 +1,123 @@
+"""The lexical half of the knowledge base: one BM25 index per analyzer, persisted together.
+
+The saved state records the Chroma version it was built from; `KnowledgeBase.sync_lexical`
+rebuilds it from Chroma when the versions differ (a crash, another process, deleted files).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ingest.models import Chunk, contextual_text
+from knowledge.analysis import ANALYSIS_VERSION
+from knowledge.lexical import LexicalIndex
+from knowledge.vector_store import StoredChunk
+
+log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+ANALYZERS = ("word", "char")
+_STATE = "state.json"
+
+
+class LexicalChannels:
+    """BM25 per analyzer plus the metadata needed to filter by `doc_type` / `document_id`."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.version = ""
+        self.indexes = {name: LexicalIndex(name) for name in ANALYZERS}
+        self._meta: dict[str, tuple[str, str]] = {}  # chunk_id -> (doc_type, document_id)
+        self._masks: dict[tuple, np.ndarray] = {}
+        self._load()
+
+    def __len__(self) -> int:
+        return len(self._meta)
+
+    def _load(self) -> None:
+        state_path = self.directory / _STATE
+        if not state_path.exists():
+            return
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+            if state.get("analysis") != ANALYSIS_VERSION:
+                raise ValueError(f"built with analysis version {state.get('analysis')}, now {ANALYSIS_VERSION}")
+            indexes = {name: LexicalIndex.load(self.directory / name) for name in ANALYZERS}
+            meta = {cid: (doc_type, document_id) for cid, doc_type, document_id in state["meta"]}
+            if any(set(index.ids) != set(meta) for index in indexes.values()):
+                raise ValueError("analyzer indexes disagree")
+        except Exception as error:  # corrupt or partial files: rebuilt from Chroma by the caller
+            log.warning("lexical index in %s unreadable (%s); it will be rebuilt from Chroma", self.directory, error)
+            return
+        self.indexes, self._meta, self.version = indexes, meta, state["version"]
+
+    def save(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for name, index in self.indexes.items():
+            index.save(self.directory / name)
+        state = {"version": self.version, "analysis": ANALYSIS_VERSION, "meta": [[cid, *values] for cid, values in self._meta.items()]}
+        handle, tmp = tempfile.mkstemp(dir=self.directory, prefix=".state.")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(state, file)
+        os.replace(tmp, self.directory / _STATE)
+
+    def rebuild(self, stored: Iterable[StoredChunk], version: str) -> None:
+        ids, texts, meta = [], [], {}
+        for chunk in stored:
+            m = chunk.metadata
+            ids.append(chunk.chunk_id)
+            texts.append(contextual_text(m.get("title", ""), m.get("section", ""), chunk.text))
+            meta[chunk.chunk_id] = (m.get("doc_type", ""), m.get("document_id", ""))
+        for index in self.indexes.values():
+            index.build(ids, texts)
+        self._meta, self.version, self._masks = meta, version, {}
+        self.save()
+
+    def replace(self, old_ids: list[str], chunks: list[Chunk], version: str, persist: bool = True) -> None:
+        """Swap a document's old chunks for its new ones (either list may be empty)."""
+        new_ids = [chunk.chunk_id for chunk in chunks]
+        texts = [chunk.indexed_text for chunk in chunks]
+        for index in self.indexes.values():
+            index.remove(old_ids)
+            if chunks:
+                index.add(new_ids, texts)
+        for cid in old_ids:
+            self._meta.pop(cid, None)
+        for chunk in chunks:
+            self._meta[chunk.chunk_id] = (chunk.doc_type, chunk.document_id)
+        self.version, self._masks = version, {}
+        if persist:
+            self.save()
+
+    def _mask(self, name: str, doc_types: tuple[str, ...], document_ids: tuple[str, ...]) -> np.ndarray | None:
+        if not doc_types and not document_ids:
+            return None
+        key = (name, doc_types, document_ids)
+        if key not in self._masks:
+            meta = self._meta
+            self._masks[key] = np.fromiter(
+                (
+                    (not doc_types or meta[cid][0] in doc_types) and (not document_ids or meta[cid][1] in document_ids)
+                    for cid in self.indexes[name].ids
+                ),
+                dtype=bool,
+            )
+        return self._masks[key]
+
+    def coverage(self, query: str) -> float:
+        """Share of the query's words the corpus knows: low for questions in another language."""
+        return self.indexes["word"].coverage(query)
+
+    def top(self, query: str, k: int, doc_types: tuple[str, ...] = (), document_ids: tuple[str, ...] = ()
+            ) -> dict[str, list[tuple[str, float]]]:
+        return {
+            name: index.top(query, k, mask=self._mask(name, doc_types, document_ids))
+            for name, index in self.indexes.items()
+        }

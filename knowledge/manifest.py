@@ -1,0 +1,115 @@
+"""The manifest: one SQLite row per ingested document (WAL mode, safe across processes).
+
+A row is written as `pending` before a document's chunks change and set to `ready` after, so
+a crash mid-ingest leaves a trace that `KnowledgeBase.recover()` cleans up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    document_id: str
+    title: str
+    doc_type: str
+    source: str
+    stored_path: str | None
+    content_hash: str
+    status: str  # "pending" while chunks change, "ready" after
+    chunks: int
+    ingested_at: float
+    updated_at: float
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    document_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    stored_path TEXT,
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    chunks INTEGER NOT NULL DEFAULT 0,
+    ingested_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+"""
+
+
+class CorruptManifest(RuntimeError):
+    """The SQLite file exists but is not a readable manifest."""
+
+
+class Manifest:
+    """Documents known to the knowledge base.
+
+    >>> manifest = Manifest(Path("data/manifest.sqlite3"))   # doctest: +SKIP
+    >>> manifest.get("vvp-missie")                            # doctest: +SKIP
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._connect() as connection:
+                connection.executescript(_SCHEMA)
+                connection.execute("SELECT count(*) FROM documents").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise CorruptManifest(f"{path}: {error}") from error
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.row_factory = sqlite3.Row
+        return connection
+
+    def _query(self, sql: str, *args) -> list[sqlite3.Row]:
+        connection = self._connect()
+        try:
+            return connection.execute(sql, args).fetchall()
+        finally:
+            connection.close()
+
+    def get(self, document_id: str) -> DocumentRecord | None:
+        rows = self._query("SELECT * FROM documents WHERE document_id = ?", document_id)
+        return DocumentRecord(**dict(rows[0])) if rows else None
+
+    def all(self, status: str | None = None) -> list[DocumentRecord]:
+        if status:
+            rows = self._query("SELECT * FROM documents WHERE status = ? ORDER BY title", status)
+        else:
+            rows = self._query("SELECT * FROM documents ORDER BY title")
+        return [DocumentRecord(**dict(row)) for row in rows]
+
+    def mark_pending(self, record: DocumentRecord) -> None:
+        now = time.time()
+        self._query(
+            """INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+               ON CONFLICT(document_id) DO UPDATE SET title=excluded.title, doc_type=excluded.doc_type,
+               source=excluded.source, stored_path=excluded.stored_path, content_hash=excluded.content_hash,
+               status='pending', chunks=excluded.chunks, updated_at=excluded.updated_at""",
+            record.document_id, record.title, record.doc_type, record.source, record.stored_path,
+            record.content_hash, record.chunks, record.ingested_at or now, now,
+        )
+
+    def mark_ready(self, document_id: str) -> None:
+        self._query("UPDATE documents SET status='ready', updated_at=? WHERE document_id=?", time.time(), document_id)
+
+    def upsert_ready(self, record: DocumentRecord) -> None:
+        self.mark_pending(record)
+        self.mark_ready(record.document_id)
+
+    def delete(self, document_id: str) -> None:
+        self._query("DELETE FROM documents WHERE document_id = ?", document_id)
+
+    def counts(self) -> tuple[int, int]:
+        row = self._query("SELECT count(*), coalesce(sum(chunks), 0) FROM documents WHERE status='ready'")[0]
+        return int(row[0]), int(row[1])

@@ -1,0 +1,194 @@
+"""The dense half of the knowledge base: one Chroma collection in cosine space.
+
+Chroma is the source of truth for stored chunks: the lexical index and the manifest can always
+be rebuilt from it. The collection's metadata records the embedding model that built it and a
+`version` counter that changes on every write, so other processes sharing a Chroma server know
+when their lexical index is stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+from ingest.models import Chunk
+from knowledge.embeddings import Embedder
+
+log = logging.getLogger(__name__)
+
+_GET_PAGE = 2000
+
+
+class EmbeddingMismatch(RuntimeError):
+    """The collection was built with another embedding model."""
+
+
+class _ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Adapter so Chroma never falls back to its own (downloading) default model."""
+
+    def __init__(self, embedder: Embedder):
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed_documents(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "vvp-embedder"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self._embedder.model_id}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "_ChromaEmbeddingFunction":
+        raise NotImplementedError("the VVP-assistent always passes its embedding function explicitly")
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from Chroma."""
+
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+def make_client(data_dir: Path, chroma_url: str | None) -> chromadb.api.ClientAPI:
+    """An embedded client in `data_dir/chroma`, or an HTTP client when `chroma_url` is set."""
+    settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+    if chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=settings,
+        )
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "document_id": chunk.document_id,
+        "title": chunk.title,
+        "section": chunk.section,
+        "page": chunk.page if chunk.page is not None else -1,
+        "doc_type": chunk.doc_type,
+        "source": chunk.source,
+        "position": chunk.position,
+        "content_hash": chunk.content_hash,
+    }
+
+
+class VectorStore:
+    """Chunks with their embeddings in one Chroma collection.
+
+    >>> store = VectorStore(make_client(Path("data"), None), "vvp_chunks", embedder)  # doctest: +SKIP
+    >>> store.query(embedder.embed_query("missie"), k=5)                               # doctest: +SKIP
+    """
+
+    def __init__(self, client: chromadb.api.ClientAPI, name: str, embedder: Embedder):
+        if len(name) < 3:
+            raise ValueError("Chroma collection names need at least 3 characters")
+        self._client = client
+        self._name = name
+        self._embedder = embedder
+        self._function = _ChromaEmbeddingFunction(embedder)
+        self._collection = self._open()
+
+    def _open(self):
+        collection = self._client.get_or_create_collection(
+            self._name,
+            embedding_function=self._function,
+            metadata={"hnsw:space": "cosine", "embedding_model": self._embedder.model_id, "version": uuid.uuid4().hex},
+        )
+        built_with = (collection.metadata or {}).get("embedding_model")
+        if built_with and built_with != self._embedder.model_id:
+            raise EmbeddingMismatch(
+                f"The knowledge base was built with embedding '{built_with}', not '{self._embedder.model_id}'. "
+                "Reindex: remove the data dir (or run `vvp reindex`) and ingest again."
+            )
+        return collection
+
+    def reconnect(self) -> None:
+        """Re-open the collection (after a Chroma server outage)."""
+        self._collection = self._open()
+
+    @property
+    def model_id(self) -> str:
+        return self._embedder.model_id
+
+    def version(self) -> str:
+        """Changes on every write, also when another process wrote."""
+        return str(self._client.get_collection(self._name, embedding_function=self._function).metadata.get("version", ""))
+
+    def _bump_version(self) -> None:
+        metadata = dict(self._collection.metadata or {})
+        metadata.pop("hnsw:space", None)  # the distance function cannot be modified
+        metadata["version"] = uuid.uuid4().hex
+        self._collection.modify(metadata=metadata)
+
+    def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
+        return self._embedder.embed_documents([chunk.indexed_text for chunk in chunks])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._embedder.embed_query(text)
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def add(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+        if not chunks:
+            return
+        self._collection.upsert(
+            ids=[chunk.chunk_id for chunk in chunks],
+            embeddings=embeddings,
+            documents=[chunk.text for chunk in chunks],
+            metadatas=[chunk_metadata(chunk) for chunk in chunks],
+        )
+        self._bump_version()
+
+    def delete_document(self, document_id: str) -> None:
+        self._collection.delete(where={"document_id": document_id})
+        self._bump_version()
+
+    def ids_of_document(self, document_id: str) -> list[str]:
+        return self._collection.get(where={"document_id": document_id}, include=[])["ids"]
+
+    def get(self, ids: list[str]) -> list[StoredChunk]:
+        if not ids:
+            return []
+        found = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {
+            cid: StoredChunk(cid, text, dict(meta))
+            for cid, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
+        }
+        return [by_id[cid] for cid in ids if cid in by_id]
+
+    def iter_all(self) -> Iterator[StoredChunk]:
+        """Every stored chunk, paged so 100k chunks do not load in one response."""
+        offset = 0
+        while True:
+            page = self._collection.get(include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset)
+            for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+                yield StoredChunk(cid, text, dict(meta))
+            if len(page["ids"]) < _GET_PAGE:
+                return
+            offset += _GET_PAGE
+
+    def query(self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity)."""
+        k = min(k, max(self.count(), 1))
+        result = self._collection.query(query_embeddings=[embedding], n_results=k, where=where or None, include=["distances"])
+        return [(cid, 1.0 - float(distance)) for cid, distance in zip(result["ids"][0], result["distances"][0])]
