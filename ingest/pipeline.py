@@ -209,3 +209,17 @@ def _chunk(document: Document, position: int, draft: ChunkDraft) -> Chunk:
         text=draft.text,
         content_hash=sha256_text(draft.text),
     )
+
+
+def identify(path: Path, *, source: str | None = None, original_name: str | None = None) -> tuple[str, str]:
+    """The `document_id` and `content_hash` that `load_document` would give, without parsing.
+
+    Lets the knowledge base skip unchanged files cheaply. Raises `OSError` when unreadable.
+    """
+    path = Path(path)
+    name = original_name or path.name
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return metadata.document_id(name, source if source is not None else str(path)), digest.hexdigest()

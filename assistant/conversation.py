@@ -1,0 +1,157 @@
+"""Conversations: history and feedback in SQLite (WAL), and follow-up condensation.
+
+A follow-up such as "En wie zit daarin?" means nothing to retrieval on its own. Without an LLM
+it is condensed by a heuristic: when the follow-up is short or refers back (a pronoun or
+"daarin", "hiervan", ...), the key terms of the previous question are carried over.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.analysis import words
+
+# Pronominal adverbs always point back to the previous turn ("Wie zit daarin?").
+POINTING_BACK = frozenset(
+    """
+    daarin daarvan daarover daarmee daarbij daarvoor daaraan daarop daaruit daarna hierin hiervan hierover
+    hiermee hiervoor hieraan hierbij erin ervan erover ermee erbij ervoor eraan erop eruit
+    """.split()
+)
+# Pronouns and openers point back only in a short follow-up ("En wie zit in die commissies?").
+REFERRING = frozenset(
+    """
+    die dat deze dit ze zij hij hem haar hun hen zijn er daar hier en ook nog dan
+    it they them their its this that those these there and also
+    il elle ils elles leur leurs cela ça et aussi
+    """.split()
+)
+# Question words and light verbs carry no topic; they are not carried over.
+QUESTION_WORDS = frozenset(
+    """
+    waaruit waarin waarvoor waarmee waarover waarop hoeveel welke welk wat wie waar wanneer waarom hoe
+    bestaan bestaat doet doen gebeurt kan kunnen moet moeten mag mogen zit zitten staat staan heet
+    what which who where when why how does do is are
+    """.split()
+)
+SHORT_FOLLOW_UP = 3  # content words
+
+
+def condense(question: str, previous_questions: list[str]) -> str:
+    """The follow-up made standalone by carrying over the previous question's key terms.
+
+    A follow-up is condensed when it contains a pronominal adverb ("daarin", "hiervan"), or
+    when it has at most three content words and a pronoun or opener ("en", "die", "ze").
+
+    >>> condense("En wie zit daarin?", ["Waaruit bestaan de beleidscommissies?"])
+    'En wie zit daarin? (beleidscommissies)'
+    """
+    if not previous_questions:
+        return question
+    tokens = {token.strip(",.!?;:'\"").lower() for token in question.split()}
+    content = words(question)
+    refers_back = bool(tokens & POINTING_BACK) or (len(content) <= SHORT_FOLLOW_UP and bool(tokens & REFERRING))
+    if not refers_back:
+        return question
+    carried = [word for word in dict.fromkeys(words(previous_questions[-1])) if word not in content and len(word) > 2]
+    carried = [word for word in carried if word not in REFERRING | POINTING_BACK | QUESTION_WORDS]
+    if not carried:
+        return question
+    return f"{question} ({' '.join(carried)})"
+
+
+@dataclass(frozen=True)
+class Turn:
+    message_id: str
+    question: str
+    standalone_question: str
+    answer: dict
+    created_at: float
+
+
+class ConversationStore:
+    """Conversations and feedback in `data_dir/conversations.sqlite3`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._init()
+        except sqlite3.DatabaseError:
+            path.rename(path.with_suffix(f".corrupt-{int(time.time())}"))
+            self._init()
+
+    def _init(self) -> None:
+        with self._connect() as connection:
+            connection.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, created_at REAL, updated_at REAL);
+                CREATE TABLE IF NOT EXISTS messages (
+                    id TEXT PRIMARY KEY, conversation_id TEXT, question TEXT, standalone_question TEXT,
+                    answer TEXT, created_at REAL);
+                CREATE INDEX IF NOT EXISTS messages_conversation ON messages(conversation_id, created_at);
+                CREATE TABLE IF NOT EXISTS feedback (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT, message_id TEXT,
+                    rating TEXT, comment TEXT, created_at REAL);
+                """
+            )
+            connection.execute("SELECT count(*) FROM conversations").fetchone()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        return connection
+
+    def _run(self, sql: str, *args) -> list[tuple]:
+        connection = self._connect()
+        try:
+            return connection.execute(sql, args).fetchall()
+        finally:
+            connection.close()
+
+    def exists(self, conversation_id: str) -> bool:
+        return bool(self._run("SELECT 1 FROM conversations WHERE id = ?", conversation_id))
+
+    def create(self) -> str:
+        conversation_id = uuid.uuid4().hex
+        now = time.time()
+        self._run("INSERT INTO conversations VALUES (?, ?, ?)", conversation_id, now, now)
+        return conversation_id
+
+    def turns(self, conversation_id: str) -> list[Turn]:
+        rows = self._run(
+            "SELECT id, question, standalone_question, answer, created_at FROM messages "
+            "WHERE conversation_id = ? ORDER BY created_at", conversation_id,
+        )
+        return [Turn(row[0], row[1], row[2], json.loads(row[3]), row[4]) for row in rows]
+
+    def add_turn(self, conversation_id: str, message_id: str, question: str, standalone: str, answer: dict) -> None:
+        now = time.time()
+        self._run("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)", message_id, conversation_id, question, standalone,
+                  json.dumps(answer, ensure_ascii=False), now)
+        self._run("UPDATE conversations SET updated_at = ? WHERE id = ?", now, conversation_id)
+
+    def has_message(self, conversation_id: str, message_id: str) -> bool:
+        return bool(self._run("SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?", message_id, conversation_id))
+
+    def add_feedback(self, conversation_id: str, message_id: str, rating: str, comment: str | None) -> None:
+        self._run("INSERT INTO feedback (conversation_id, message_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?)",
+                  conversation_id, message_id, rating, comment, time.time())
+
+    def feedback(self, conversation_id: str) -> list[tuple]:
+        return self._run("SELECT message_id, rating, comment FROM feedback WHERE conversation_id = ?", conversation_id)
+
+    def purge_older_than(self, days: int) -> int:
+        """Delete conversations (with their messages and feedback) not updated for `days` days."""
+        cutoff = time.time() - days * 86400
+        old = [row[0] for row in self._run("SELECT id FROM conversations WHERE updated_at < ?", cutoff)]
+        for conversation_id in old:
+            self._run("DELETE FROM messages WHERE conversation_id = ?", conversation_id)
+            self._run("DELETE FROM feedback WHERE conversation_id = ?", conversation_id)
+            self._run("DELETE FROM conversations WHERE id = ?", conversation_id)
+        return len(old)

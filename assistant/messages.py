@@ -1,0 +1,28 @@
+"""Every Dutch text a user reads, in one place, so it can be reviewed and translated."""
+
+REFUSAL = "In de beschikbare documenten vind ik geen antwoord op die vraag."
+REFUSAL_SUGGESTIONS = "Deze passages komen het dichtst in de buurt:"
+EMPTY_KNOWLEDGE_BASE = "De kennisbank is nog leeg: voeg eerst documenten toe."
+LLM_FALLBACK_NOTICE = "Het taalmodel was niet bereikbaar; dit is een antwoord met letterlijke citaten uit de documenten."
+LLM_UNGROUNDED_NOTICE = "Let op: dit antwoord verwijst niet naar de bronnen en is daarom niet gecontroleerd."
+
+QUESTION_EMPTY = "Stel een vraag: de vraag is leeg."
+QUESTION_TOO_LONG = "De vraag is te lang (maximaal {limit} tekens)."
+QUERY_EMPTY = "De zoekvraag is leeg."
+UNKNOWN_FILTER = "Onbekende filter '{name}'. Mogelijke filters: doc_type, document_id."
+UNKNOWN_DOC_TYPE = "Onbekend documenttype '{value}'. Mogelijk: {allowed}."
+UNKNOWN_CONVERSATION = "Gesprek '{id}' bestaat niet (meer)."
+UNKNOWN_DOCUMENT = "Document '{id}' bestaat niet."
+UNKNOWN_MESSAGE = "Bericht '{id}' hoort niet bij dit gesprek."
+FILE_NOT_AVAILABLE = "Het originele bestand van document '{id}' is niet beschikbaar."
+ADMIN_DISABLED = (
+    "Beheer is uitgeschakeld. Stel VVP_ADMIN_TOKEN in om documenten te kunnen toevoegen en verwijderen."
+)
+ADMIN_UNAUTHORIZED = "Ongeldige of ontbrekende beheerderssleutel (Authorization: Bearer …)."
+UPLOAD_TOO_LARGE = "Bestand '{name}' is te groot (maximaal {limit} MB)."
+UPLOAD_NO_FILES = "Voeg minstens één bestand toe (formulierveld 'files')."
+RATE_LIMITED = "Te veel vragen in korte tijd. Probeer het over enkele ogenblikken opnieuw."
+INVALID_REQUEST = "Ongeldige aanvraag: {details}"
+SERVICE_UNAVAILABLE = "De kennisbank is tijdelijk niet bereikbaar. Probeer het later opnieuw."
+INTERNAL_ERROR = "Er ging iets mis bij het verwerken van de vraag. Probeer het later opnieuw."
+NOT_FOUND = "Deze pagina of bron bestaat niet."

@@ -1,0 +1,77 @@
+"""Typed values that cross the assistant's layers: `Hit`, `Citation`, `Answer`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Hit:
+    """A retrieved passage with its fused score and what each channel thought of it."""
+
+    chunk_id: str
+    document_id: str
+    title: str
+    section: str
+    page: int | None
+    doc_type: str
+    source: str
+    position: int
+    text: str
+    score: float
+    channels: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def search_json(self) -> dict[str, Any]:
+        """The public search result shape (CLI `--json` and `/api/search`)."""
+        return {
+            "text": self.text,
+            "score": round(self.score, 6),
+            "chunk_id": self.chunk_id,
+            "document_id": self.document_id,
+            "title": self.title,
+            "section": self.section,
+            "page": self.page,
+            "doc_type": self.doc_type,
+            "source": self.source,
+        }
+
+
+@dataclass
+class Citation:
+    """One numbered source of an answer: `text` is the whole passage, `quote` the part used."""
+
+    n: int
+    chunk_id: str
+    document_id: str
+    title: str
+    section: str
+    page: int | None
+    source: str
+    text: str
+    quote: str
+    score: float
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, quote: str) -> "Citation":
+        return cls(n=n, chunk_id=hit.chunk_id, document_id=hit.document_id, title=hit.title, section=hit.section,
+                   page=hit.page, source=hit.source, text=hit.text, quote=quote, score=round(hit.score, 6))
+
+
+@dataclass
+class Answer:
+    """The answer object of the API and `vvp ask --json`. Field names are a public interface."""
+
+    answer: str
+    grounded: bool
+    citations: list[Citation]
+    conversation_id: str = ""
+    message_id: str = ""
+    answerer: str = "extractive"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    notice: str | None = None
+    suggestions: list[Citation] = field(default_factory=list)
+    standalone_question: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,111 @@
+"""Hybrid retrieval: per-channel rankings from the knowledge base, fused, deduplicated, reranked.
+
+The fusion itself lives in `assistant.fusion` (pure functions); this module turns fused ids
+into `Hit`s with their passages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from assistant.fusion import fuse
+from assistant.models import Hit
+from knowledge.base import Filters, KnowledgeBase
+from knowledge.vector_store import StoredChunk
+
+log = logging.getLogger(__name__)
+
+# Each channel returns this many candidates per wanted hit (at least MIN_CANDIDATES), so the
+# fusion can promote a passage that only one channel ranked highly.
+CANDIDATES_PER_HIT = 6
+MIN_CANDIDATES = 40
+
+
+class CrossEncoderReranker:
+    """Re-scores the fused top passages with a local sentence-transformers CrossEncoder."""
+
+    def __init__(self, path: Path, top_n: int = 20):
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import CrossEncoder
+
+        if not path.is_dir():
+            raise ValueError(f"Reranker directory not found: {path}")
+        self._model = CrossEncoder(str(path), device="cpu", local_files_only=True)
+        self.top_n = top_n
+
+    def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        head, tail = hits[: self.top_n], hits[self.top_n :]
+        if not head:
+            return hits
+        scores = self._model.predict([(query, hit.text) for hit in head], show_progress_bar=False)
+        for hit, score in zip(head, scores):
+            hit.channels["rerank"] = (0, float(score))
+            hit.score = float(score)
+        return sorted(head, key=lambda hit: -hit.score) + tail
+
+
+def hit_from_stored(stored: StoredChunk, score: float, channels: dict[str, tuple[int, float]]) -> Hit:
+    meta = stored.metadata
+    page = meta.get("page", -1)
+    return Hit(
+        chunk_id=stored.chunk_id, document_id=meta.get("document_id", ""), title=meta.get("title", ""),
+        section=meta.get("section", ""), page=page if isinstance(page, int) and page > 0 else None,
+        doc_type=meta.get("doc_type", "andere"), source=meta.get("source", ""),
+        position=int(meta.get("position", 0)), text=stored.text, score=score, channels=channels,
+    )
+
+
+class Retriever:
+    """BM25 (word and character analyzers) + dense, fused.
+
+    >>> retriever = Retriever(kb)                              # doctest: +SKIP
+    >>> [hit.title for hit in retriever.search("Wat doet de VVP in Brussel?", k=3)]  # doctest: +SKIP
+    """
+
+    def __init__(self, kb: KnowledgeBase, reranker: CrossEncoderReranker | None = None,
+                 fusion_method: str | None = None):
+        self.kb = kb
+        self.reranker = reranker
+        self.fusion_method = fusion_method
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None,
+               timings: dict[str, float] | None = None) -> list[Hit]:
+        started = time.perf_counter()
+        candidates = max(MIN_CANDIDATES, k * CANDIDATES_PER_HIT)
+        channels = self.kb.channel_results(query, candidates, filters)
+        options = {"method": self.fusion_method} if self.fusion_method else {}
+        # Low word coverage (a question in English or French) hands the ranking to the dense channel.
+        fused = fuse(channels, lexical_confidence=self.kb.lexical_coverage(query), **options)
+        wanted = max(k, self.reranker.top_n if self.reranker else 0)
+        hits = self._hits(fused, wanted)
+        if self.reranker:
+            hits = self.reranker.rerank(query, hits)
+        if timings is not None:
+            timings["retrieve"] = round((time.perf_counter() - started) * 1000, 2)
+        return hits[:k]
+
+    def _hits(self, fused, wanted: int) -> list[Hit]:
+        """The first `wanted` fused ids as hits, dropping passages whose text repeats a better one."""
+        hits: list[Hit] = []
+        seen_texts: set[str] = set()
+        start = 0
+        while len(hits) < wanted and start < len(fused):
+            batch = fused[start : start + wanted * 2]
+            start += len(batch)
+            stored = {chunk.chunk_id: chunk for chunk in self.kb.get_chunks([cid for cid, _, _ in batch])}
+            for cid, score, provenance in batch:
+                chunk = stored.get(cid)
+                if chunk is None:  # removed since the lexical index was built
+                    continue
+                key = " ".join(chunk.text.split()).lower()
+                if key in seen_texts:
+                    continue
+                seen_texts.add(key)
+                hits.append(hit_from_stored(chunk, score, provenance))
+                if len(hits) == wanted:
+                    break
+        return hits

@@ -1,0 +1,196 @@
+"""The assistant service: question in, cited `Answer` out (or a stream of its events).
+
+One place decides, for every answerer: condense the follow-up, retrieve, score the evidence,
+refuse when support is low, answer (LLM with extractive fallback), record the turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant import messages
+from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.llm import LLMAnswerer, LLMUnavailable, check_citations
+from assistant.conversation import ConversationStore, condense
+from assistant.evidence import EvidenceScorer, Unit
+from assistant.models import Answer, Citation, Hit
+from assistant.retrieval import Retriever
+from knowledge.base import Filters
+
+log = logging.getLogger(__name__)
+
+SUGGESTIONS = 3
+
+
+class InvalidQuestion(ValueError):
+    """The question is empty or too long; `message` is Dutch."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownConversation(LookupError):
+    def __init__(self, conversation_id: str):
+        super().__init__(messages.UNKNOWN_CONVERSATION.format(id=conversation_id[:64]))
+        self.message = str(self)
+
+
+@dataclass
+class Event:
+    """One streamed event: `token` (text), `citations` (list of dicts), `done` (the answer object)."""
+
+    name: str
+    data: object
+
+
+class AssistantService:
+    """Answers questions about the documents in the knowledge base.
+
+    >>> service.ask("Wat is de missie van de VVP?").answer      # doctest: +SKIP
+    """
+
+    def __init__(self, retriever: Retriever, scorer: EvidenceScorer, conversations: ConversationStore, *,
+                 llm: LLMAnswerer | None = None, top_k: int = 5, refusal_threshold: float = 0.4,
+                 max_question_chars: int = 2000):
+        self.retriever = retriever
+        self.scorer = scorer
+        self.conversations = conversations
+        self.extractive = ExtractiveAnswerer()
+        self.llm = llm
+        self.top_k = top_k
+        self.refusal_threshold = refusal_threshold
+        self.max_question_chars = max_question_chars
+
+    @property
+    def answerer_name(self) -> str:
+        return "llm" if self.llm else "extractive"
+
+    def clean_question(self, question: str) -> str:
+        cleaned = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
+        cleaned = " ".join(cleaned.split())
+        if not cleaned:
+            raise InvalidQuestion(messages.QUESTION_EMPTY)
+        if len(cleaned) > self.max_question_chars:
+            raise InvalidQuestion(messages.QUESTION_TOO_LONG.format(limit=self.max_question_chars))
+        return cleaned
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        return self.retriever.search(self.clean_question(query), k or self.top_k, filters)
+
+    def ask(self, question: str, conversation_id: str | None = None, k: int | None = None,
+            filters: Filters | None = None) -> Answer:
+        answer = None
+        for event in self.ask_stream(question, conversation_id, k, filters):
+            if event.name == "done":
+                answer = event.data
+        assert isinstance(answer, Answer)
+        return answer
+
+    def ask_stream(self, question: str, conversation_id: str | None = None, k: int | None = None,
+                   filters: Filters | None = None, history: list[str] | None = None) -> Iterator[Event]:
+        """Events in order: `token`* then `citations` then `done` (the full answer).
+
+        `history` (earlier questions) is for callers that keep the conversation themselves, like
+        the OpenAI-compatible route; otherwise the stored conversation supplies it.
+        """
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        question = self.clean_question(question)
+        conversation_id = self._conversation(conversation_id)
+        turns = self.conversations.turns(conversation_id)
+        earlier = [(turn.standalone_question, turn.answer.get("answer", "")) for turn in turns]
+        earlier += [(self.clean_question(text), "") for text in history or [] if text.strip()]
+        standalone = self._standalone(question, earlier)
+        hits = self.retriever.search(standalone, k or self.top_k, filters, timings=timings)
+        mark = time.perf_counter()
+        units = self.scorer.score(standalone, hits)
+        support = self.scorer.support(standalone, hits, units)
+        timings["evidence"] = _ms(mark)
+        answer = Answer(answer="", grounded=False, citations=[], conversation_id=conversation_id,
+                        message_id=uuid.uuid4().hex, answerer="extractive", standalone_question=standalone)
+        mark = time.perf_counter()
+        if support < self.refusal_threshold or not hits:
+            self._refuse(answer, hits)
+            yield Event("token", answer.answer)
+        elif self.llm:
+            yield from self._llm_answer(answer, standalone, hits, units)
+        else:
+            self._extractive(answer, standalone, hits, units)
+            yield Event("token", answer.answer)
+        timings["answer"] = _ms(mark)
+        timings["total"] = _ms(started)
+        answer.timings_ms = timings
+        self.conversations.add_turn(conversation_id, answer.message_id, question, standalone, answer.to_json())
+        yield Event("citations", [vars(citation) for citation in answer.citations])
+        yield Event("done", answer)
+
+    # ---- steps -------------------------------------------------------------------------------
+
+    def _conversation(self, conversation_id: str | None) -> str:
+        if conversation_id is None or conversation_id == "":
+            return self.conversations.create()
+        if not self.conversations.exists(conversation_id):
+            raise UnknownConversation(conversation_id)
+        return conversation_id
+
+    def _standalone(self, question: str, earlier: list[tuple[str, str]]) -> str:
+        """`earlier` holds (question, answer) pairs, oldest first."""
+        if not earlier:
+            return question
+        if self.llm:
+            try:
+                return self.llm.condense(question, earlier)
+            except LLMUnavailable:
+                log.warning("LLM unavailable for condensing; using the heuristic")
+        return condense(question, [previous for previous, _ in earlier])
+
+    def _refuse(self, answer: Answer, hits: list[Hit]) -> None:
+        answer.answer = messages.REFUSAL
+        answer.grounded = False
+        answer.suggestions = [Citation.from_hit(n, hit, _lead(hit.text)) for n, hit in enumerate(hits[:SUGGESTIONS], 1)]
+
+    def _extractive(self, answer: Answer, question: str, hits: list[Hit], units: list[Unit]) -> None:
+        passages = _units_by_passage(units, len(hits))
+        draft = self.extractive.draft(question, units, passages, hits)
+        answer.answer, answer.citations, answer.grounded = draft.text, draft.citations, bool(draft.citations)
+        answer.answerer = "extractive"
+
+    def _llm_answer(self, answer: Answer, question: str, hits: list[Hit], units: list[Unit]) -> Iterator[Event]:
+        pieces: list[str] = []
+        try:
+            for piece in self.llm.stream(question, hits):
+                pieces.append(piece)
+                yield Event("token", piece)
+        except LLMUnavailable as error:
+            log.warning("LLM unavailable (%s); falling back to the extractive answer", type(error).__name__)
+            self._extractive(answer, question, hits, units)
+            answer.notice = messages.LLM_FALLBACK_NOTICE
+            # Tokens already sent are superseded: the `done` event carries the answer to show.
+            yield Event("token", ("\n\n" if pieces else "") + answer.answer)
+            return
+        checked = check_citations("".join(pieces), hits)
+        answer.answer, answer.citations, answer.grounded = checked.text, checked.citations, checked.grounded
+        answer.answerer = "llm"
+        if not checked.grounded and checked.text.strip() != messages.REFUSAL:
+            answer.notice = messages.LLM_UNGROUNDED_NOTICE
+
+
+def _units_by_passage(units: list[Unit], passages: int) -> list[list[Unit]]:
+    grouped: list[list[Unit]] = [[] for _ in range(passages)]
+    for unit in units:
+        grouped[unit.hit_index].append(unit)
+    return [sorted(group, key=lambda unit: unit.start) for group in grouped]
+
+
+def _lead(text: str, limit: int = 240) -> str:
+    head = text.strip().split("\n", 1)[0]
+    return head if len(head) <= limit else head[:limit].rsplit(" ", 1)[0]
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
