@@ -48,8 +48,8 @@ def condense(question: str, previous_questions: list[str]) -> str:
     A follow-up is condensed when it contains a pronominal adverb ("daarin", "hiervan"), or
     when it has at most three content words and a pronoun or opener ("en", "die", "ze").
 
-    >>> condense("En wie zit daarin?", ["Waaruit bestaan de beleidscommissies?"])
-    'En wie zit daarin? (beleidscommissies)'
+    >>> condense("En wie zit daarin?", ["Waaruit bestaat de VVP-werking?"])
+    'En wie zit daarin? (VVP-werking)'
     """
     if not previous_questions:
         return question
@@ -58,8 +58,17 @@ def condense(question: str, previous_questions: list[str]) -> str:
     refers_back = bool(tokens & POINTING_BACK) or (len(content) <= SHORT_FOLLOW_UP and bool(tokens & REFERRING))
     if not refers_back:
         return question
-    carried = [word for word in dict.fromkeys(words(previous_questions[-1])) if word not in content and len(word) > 2]
-    carried = [word for word in carried if word not in REFERRING | POINTING_BACK | QUESTION_WORDS]
+    skip = REFERRING | POINTING_BACK | QUESTION_WORDS | set(content)
+    # A follow-up naming something ("En die van Limburg?") replaces the names asked about before.
+    names_replaced = any(token[:1].isupper() for token in question.split()[1:])
+    carried = []
+    for position, token in enumerate(previous_questions[-1].split()):
+        token = token.strip(",.!?;:()\"'«»“”‘’")
+        folded = words(token)
+        if names_replaced and position > 0 and token[:1].isupper() and not token.isupper():
+            continue
+        if folded and len(token) > 2 and not set(folded) <= skip and token not in carried:
+            carried.append(token)
     if not carried:
         return question
     return f"{question} ({' '.join(carried)})"

@@ -29,8 +29,9 @@ LIST_ITEM = re.compile(r"^\s*(?:[-•*◦▪–]|\d+[.)]|[a-z][.)])\s+")
 # (bench/answer_experiments.py): coverage matters most, meaning breaks ties and carries
 # questions in other languages, the passage's retrieval rank is a prior.
 W_LEXICAL, W_DENSE, W_PRIOR = 0.6, 0.25, 0.15
-# For questions in another language the Dutch terms cannot match: meaning decides.
-W_LEXICAL_FOREIGN, W_DENSE_FOREIGN = 0.2, 0.65
+# For questions in another language the Dutch terms cannot match: meaning decides, and the
+# passage ranking (whose dense channel compares whole passages) counts more.
+W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN = 0.2, 0.5, 0.3
 # Cosine similarities of USE between a question and an unrelated / a matching sentence.
 DENSE_FLOOR, DENSE_CEIL = 0.15, 0.6
 # A rare name, or rare terms carrying RARE_MISSING_SHARE of the question, missing from the best
@@ -39,9 +40,15 @@ RARE_MISSING_PENALTY = 0.5
 STRONG_DENSE = 0.85
 RARE_MISSING_SHARE = 0.3
 RARE_SHARE = 0.02
+MIN_PASSAGES_FOR_RARITY = 50
+ANSWER_TYPE_PENALTY = 0.5
+FOREIGN_DENSE_SCALE = 0.75
 YES_NO_VERB_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.5
-PARTIAL_MATCH = 0.5  # share of a word's character n-grams that counts it as found ("richt" in "oprichten")
+# Share of a word's character n-grams that counts it as found: short words ("richt" in
+# "oprichten") need less than compounds, whose parts must all be there ("bouwvergunning" is not
+# found by "vergunning", "provinciebesturen" is by "besturen van de provincies").
+PARTIAL_MATCH_SHORT, PARTIAL_MATCH_LONG, SHORT_WORD = 0.5, 0.7, 7
 
 # Question words and light verbs: they say what kind of answer is wanted, not what it is about.
 QUESTION_TERMS = frozenset(
@@ -49,7 +56,9 @@ QUESTION_TERMS = frozenset(
         "waaruit waarin waarvoor waarmee waarover waarop waarom waar wanneer hoeveel hoe welke welk wat wie "
         "bestaan bestaat bestond doet doen deed gebeurt gebeurde kan kunnen moet moeten mag mogen "
         "zit zitten staat staan heet heten gaat gaan krijg krijgt krijgen vind vindt graag weten "
-        "rol speelt spelen betekent betekenen houdt binnen tussen via per sinds tijdens"
+        "rol speelt spelen betekent betekenen houdt binnen tussen via per sinds tijdens vlakbij dichtbij "
+        "word wordt worden werd werden bent hebt kun kunt wil wilt zal zult hoog lang groot veel vaak duur ver oud "
+        "daarin daarvan daarover daarmee daarbij daarvoor hierin hiervan hierover hiermee erin ervan erover ermee"
     )
 )
 QUESTION_OPENERS = frozenset(
@@ -181,7 +190,10 @@ class EvidenceScorer:
         if not units:
             return []
         weights = self.question_terms(question)
-        w_lexical, w_dense = (W_LEXICAL_FOREIGN, W_DENSE_FOREIGN) if is_foreign(question) else (W_LEXICAL, W_DENSE)
+        foreign = is_foreign(question)
+        w_lexical, w_dense, w_prior = (
+            (W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN) if foreign else (W_LEXICAL, W_DENSE, W_PRIOR)
+        )
         vectors = self._cache.embed(self.embedder, [_meaning_text(unit, units) for unit in units])
         similarities = vectors @ self.embedder.embed_query(question)
         for unit, similarity in zip(units, similarities):
@@ -190,7 +202,7 @@ class EvidenceScorer:
             # Terms found only in the frame (title, section, lead-in) count for half.
             unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
             unit.dense = _dense(similarity)
-            unit.score = w_lexical * unit.lexical + w_dense * unit.dense + W_PRIOR / (1 + unit.hit_index)
+            unit.score = w_lexical * unit.lexical + w_dense * unit.dense + w_prior / (1 + unit.hit_index)
         return sorted(units, key=lambda unit: -unit.score)
 
     def support(self, question: str, hits: list[Hit], units: list[Unit]) -> float:
@@ -208,18 +220,28 @@ class EvidenceScorer:
         passage_dense = _dense(top.channels.get("dense", (0, 0.0))[1]) if "dense" in top.channels else 0.0
         dense = max(max(unit.dense for unit in units[:5]), passage_dense)
         if is_foreign(question):
-            return dense
+            # Cross-lingual similarities run lower than Dutch-Dutch ones: calibrated separately.
+            return min(1.0, dense / FOREIGN_DENSE_SCALE)
         weights = self.question_terms(question)
         found = coverage(weights, f"{top.title} {top.section} {top.text}")
         lexical = max(found.share, best.lexical)
         support = 0.6 * lexical + 0.4 * dense
         if self._lacks_key_term(question, weights, found.missing) and best.dense < STRONG_DENSE:
             support *= RARE_MISSING_PENALTY
+        if not answer_type_present(question, _in_context(best, hits, units)):
+            support *= ANSWER_TYPE_PENALTY
         return float(support)
 
     def _lacks_key_term(self, question: str, weights: dict[str, float], missing: tuple[str, ...]) -> bool:
-        """The passage misses a rare name ("Limburg") or rare terms carrying much of the question."""
-        rare = [term for term in missing if self._rare(term, weights)]
+        """The passage misses a rare name ("Limburg") or rare terms carrying much of the question.
+
+        Needs a corpus of some size: in a handful of passages every word is "rare", and the
+        idf-weighted coverage alone already tells what is missing.
+        """
+        if len(self.term_stats()) < MIN_PASSAGES_FOR_RARITY:
+            return False
+        # Numbers are left out: documents often say "de aow-leeftijd" where a question says "65".
+        rare = [term for term in missing if self._rare(term, weights) and not term.isdigit()]
         if not rare:
             return False
         if set(rare) & names_in(question):
@@ -260,7 +282,8 @@ def coverage(weights: dict[str, float], text: str) -> Coverage:
         term_grams = set(char_ngrams(word)) if len(word) >= 5 else set()
         if term_grams:
             grams = grams if grams is not None else set(char_ngrams(text))
-            if len(term_grams & grams) / len(term_grams) >= PARTIAL_MATCH:
+            needed = PARTIAL_MATCH_SHORT if len(word) < SHORT_WORD else PARTIAL_MATCH_LONG
+            if len(term_grams & grams) / len(term_grams) >= needed:
                 covered += 0.8 * weight
                 continue
         missing.append(term)
@@ -304,6 +327,27 @@ def _in_context(unit: Unit, hits: list[Hit], units: list[Unit]) -> str:
 
 def _dense(similarity: float) -> float:
     return float(np.clip((similarity - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR), 0.0, 1.0))
+
+
+NUMBER = re.compile(
+    r"\d|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|"
+    r"honderd|duizend|miljoen|miljard|enkele|meerdere|alle|geen|beide|tal)\b", re.IGNORECASE)
+DATE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+    r"november|december|eeuw|jaar|jaren)\b", re.IGNORECASE)
+ASKS_NUMBER = re.compile(r"^\s*(?:hoeveel|how many|how much|combien)\b", re.IGNORECASE)
+ASKS_DATE = re.compile(
+    r"^\s*(?:(?:sinds |tot )?wanneer (?:werd|werden|was|waren|is|zijn)\b.*\b(?:ge\w+|opgericht|\w+d)\b|"
+    r"in welk jaar|welk jaar|when (?:was|were|did)|en quelle année|quand (?:a|ont|est|fut))", re.IGNORECASE)
+
+
+def answer_type_present(question: str, text: str) -> bool:
+    """A "hoeveel" question needs a number in the answer, "wanneer werd ..." a date."""
+    if ASKS_NUMBER.search(question):
+        return bool(NUMBER.search(text))
+    if ASKS_DATE.search(question):
+        return bool(DATE.search(text))
+    return True
 
 
 def names_in(question: str) -> set[str]:

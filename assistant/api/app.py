@@ -71,8 +71,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         except Exception as error:
             log.warning("health check: knowledge base unreachable (%s)", type(error).__name__)
             stats, status, detail = {"documents": 0, "chunks": 0}, "degraded", "kennisbank niet bereikbaar"
+        # From the settings, not the service: building the service needs the (maybe unreachable) Chroma.
+        answerer = "extractive" if settings.llm_provider == "none" else "llm"
         return HealthResponse(status=status, documents=stats["documents"], chunks=stats["chunks"],
-                              embedding_model=container.embedder.model_id, answerer=container.service.answerer_name,
+                              embedding_model=container.embedder.model_id, answerer=answerer,
                               version=app_version(), detail=detail)
 
     @app.get("/widget.js", include_in_schema=False)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from slowapi.errors import RateLimitExceeded
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import messages
 from assistant.service import InvalidQuestion, UnknownConversation
+from ingest.models import DOC_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +21,34 @@ class ServiceUnavailable(Exception):
     """The knowledge base (Chroma server) cannot be reached."""
 
 
+def _validation_detail(request: Request, errors) -> str:
+    """The most specific Dutch message for a rejected request body; generic otherwise."""
+    for error in errors:
+        where = [part for part in error.get("loc", ()) if part != "body"]
+        kind = error.get("type", "")
+        if where == ["question"] and kind in ("string_too_short", "string_too_long"):
+            if kind == "string_too_short":
+                return messages.QUESTION_EMPTY
+            limit = request.app.state.container.settings.max_question_chars
+            return messages.QUESTION_TOO_LONG.format(limit=limit)
+        if where == ["query"] and kind == "string_too_short":
+            return messages.QUERY_EMPTY
+        if where[:1] == ["filters"] and kind == "extra_forbidden":
+            return messages.UNKNOWN_FILTER.format(name=str(where[-1])[:40])
+        if where[:2] == ["filters", "doc_type"] and kind == "value_error":
+            given = error.get("input")
+            values = [given] if isinstance(given, str) else list(given or [])
+            unknown = next((str(value) for value in values if value not in DOC_TYPES), "")
+            return messages.UNKNOWN_DOC_TYPE.format(value=unknown[:40], allowed=", ".join(DOC_TYPES))
+    return messages.INVALID_REQUEST.format(details=_describe(errors))
+
+
 def _describe(errors) -> str:
     parts = []
     for error in errors[:5]:
+        if error.get("type") == "json_invalid":  # its location is a byte offset, not a field
+            parts.append(error.get("msg", "JSON decode error"))
+            continue
         where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
         message = error.get("msg", "ongeldige waarde")
         parts.append(f"{where}: {message}" if where else message)
@@ -31,7 +58,7 @@ def _describe(errors) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):
-        return JSONResponse({"detail": messages.INVALID_REQUEST.format(details=_describe(error.errors()))}, 422)
+        return JSONResponse({"detail": _validation_detail(request, error.errors())}, 422)
 
     @app.exception_handler(InvalidQuestion)
     async def invalid_question(request: Request, error: InvalidQuestion):
@@ -53,8 +80,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unavailable(request: Request, error: ServiceUnavailable):
         return JSONResponse({"detail": messages.SERVICE_UNAVAILABLE}, 503, headers={"Retry-After": "5"})
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException):
+    # Starlette's class, so routing errors (an unknown path, a wrong method) get the same treatment.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
         detail = error.detail
         if error.status_code == 404 and detail == "Not Found":
             detail = messages.NOT_FOUND

@@ -1,0 +1,59 @@
+"""Shared fixtures: the USE model loads once per test session; knowledge bases live in tmp dirs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+BUNDLED = Path(__file__).resolve().parents[1] / "knowledge" / "documents"
+
+
+@pytest.fixture(scope="session")
+def use_embedder():
+    from knowledge.embeddings import UseEmbedder
+
+    return UseEmbedder(threads=2)
+
+
+def build_container(data_dir: Path, embedder, **overrides):
+    from assistant.container import Container
+    from assistant.settings import Settings
+
+    settings = Settings(_env_file=None, data_dir=data_dir, rate_limit="100000/minute", **overrides)
+    return Container(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def make_container():
+    """`make_container(data_dir, embedder, **settings)` builds a container like the app does."""
+    return build_container
+
+
+@pytest.fixture(scope="session")
+def vvp_container(tmp_path_factory, use_embedder):
+    """A real knowledge base with the bundled VVP documents (shared: tests must not change it)."""
+    data_dir = tmp_path_factory.mktemp("vvp-kb")
+    container = build_container(data_dir, use_embedder)
+    report = container.kb.ingest([BUNDLED])
+    assert report.count("failed") == 0
+    return container
+
+
+@pytest.fixture
+def fresh_container(tmp_path, use_embedder):
+    """An empty knowledge base of its own, for tests that write."""
+    return build_container(tmp_path / "data", use_embedder)
+
+
+@pytest.fixture
+def bundled_copy(tmp_path) -> Path:
+    target = tmp_path / "docs"
+    shutil.copytree(BUNDLED, target)
+    return target
