@@ -286,5 +286,5 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Adres (standaard VVP
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
-def main() -> None:  # pragma: no cover
+if __name__ == "__main__":  # python -m assistant.cli
     app()

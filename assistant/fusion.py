@@ -76,24 +76,40 @@ def rrf(
     return _sorted(fused, prov)
 
 
-def normalise(ranked: Ranked, how: str = "zscore", top_n: int = DEFAULT_TOP_N) -> dict[str, float]:
+def normalise(ranked: Ranked, how: str = "zscore", top_n: int = DEFAULT_TOP_N,
+              zero_padded: bool = False) -> dict[str, float]:
     """Normalised scores of the first ``top_n`` entries of one channel.
 
     ``"minmax"`` maps to [0, 1]; ``"zscore"`` subtracts the mean and divides by the standard
     deviation of those scores. A flat list (all scores equal) maps to zeros.
+    ``zero_padded``: see ``normalise_with_floor``.
+    """
+    return normalise_with_floor(ranked, how, top_n, zero_padded)[0]
+
+
+def normalise_with_floor(ranked: Ranked, how: str = "zscore", top_n: int = DEFAULT_TOP_N,
+                         zero_padded: bool = False) -> tuple[dict[str, float], float]:
+    """``normalise`` plus the value an id the channel did not return gets (its floor).
+
+    ``zero_padded``: the channel leaves out documents scoring 0 (BM25 without a shared term),
+    so a short list stands for a top-N padded with zeros. Without this, a single lexical match
+    (a name that occurs once) gets z = 0, as if it were no better than the documents without it.
     """
     head = list(ranked)[:top_n]
     if not head:
-        return {}
+        return {}, 0.0
     values = [float(s) for _, s in head]
     if how == "minmax":
         lo, hi = min(values), max(values)
         span = hi - lo
-        return {d: ((s - lo) / span if span > 0 else 0.0) for (d, _), s in zip(head, values)}
+        return {d: ((s - lo) / span if span > 0 else 0.0) for (d, _), s in zip(head, values)}, 0.0
     if how == "zscore":
-        mean = sum(values) / len(values)
-        std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
-        return {d: ((s - mean) / std if std > 0 else 0.0) for (d, _), s in zip(head, values)}
+        sample = values + [0.0] * (top_n - len(values)) if zero_padded else values
+        mean = sum(sample) / len(sample)
+        std = math.sqrt(sum((v - mean) ** 2 for v in sample) / len(sample))
+        norm = {d: ((s - mean) / std if std > 0 else 0.0) for (d, _), s in zip(head, values)}
+        floor = (0.0 - mean) / std if zero_padded and std > 0 else min(norm.values())
+        return norm, floor
     raise ValueError(f"unknown normalisation {how!r}; use 'minmax' or 'zscore'")
 
 
@@ -103,15 +119,17 @@ def score_fusion(
     how: str = "zscore",
     top_n: int = DEFAULT_TOP_N,
 ) -> Fused:
-    """Weighted sum of normalised scores (see ``normalise``); missing ids get the floor."""
+    """Weighted sum of normalised scores (see ``normalise``); missing ids get the floor.
+
+    Lexical channels are zero-padded (see ``normalise_with_floor``); the dense channel is not.
+    """
     w = _weights(channel_results, weights)
     prov = _provenance({c: list(r)[:top_n] for c, r in channel_results.items()})
     fused = dict.fromkeys(prov, 0.0)
     for channel, ranked in channel_results.items():
-        norm = normalise(ranked, how, top_n)
+        norm, floor = normalise_with_floor(ranked, how, top_n, zero_padded=channel != DENSE_CHANNEL)
         if not norm:
             continue
-        floor = 0.0 if how == "minmax" else min(norm.values())
         for doc_id in fused:
             fused[doc_id] += w[channel] * norm.get(doc_id, floor)
     return _sorted(fused, prov)

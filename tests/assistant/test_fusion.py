@@ -81,3 +81,13 @@ def test_rerank_keeps_dense_only_ids_below_lexical_candidates():
 def test_unknown_method_is_rejected():
     with pytest.raises(ValueError):
         fuse({"word": WORD}, method="borda")
+
+
+def test_a_single_lexical_match_outranks_weak_dense_neighbours():
+    # One passage names "Cepli"; dense spreads small similarities over every passage.
+    channels = {
+        "word": [("cepli", 0.56)],
+        "char": [("cepli", 2.96)],
+        "dense": [("mission", 0.057), ("cepli", 0.021), ("tasks", 0.013), ("welcome", -0.013)],
+    }
+    assert fuse(channels)[0][0] == "cepli"
