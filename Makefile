@@ -37,7 +37,7 @@ test: install
 	$(BIN)/pytest -q
 
 ingest: install
-	$(BIN)/vvp ingest knowledge/documents --prune
+	$(BIN)/vvp ingest --prune
 
 run: ingest
 	$(BIN)/vvp serve

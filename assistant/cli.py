@@ -56,10 +56,13 @@ def _lines(argument: str):
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Bestanden en mappen (recursief).")],
+def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
+               help="Bestanden en mappen (recursief); zonder pad: de meegeleverde documenten (VVP_DOCUMENTS_DIR).")] = None,
            prune: Annotated[bool, typer.Option(help="Verwijder documenten waarvan het bestand weg is.")] = False):
     """Documenten inlezen: toegevoegd, bijgewerkt, ongewijzigd of mislukt (met reden)."""
-    kb = _container().kb
+    container = _container()
+    kb = container.kb
+    paths = paths or [container.settings.documents_dir]
     missing = [path for path in paths if not path.exists()]
     for path in missing:
         err.print(f"[red]Niet gevonden: {path}[/red]")
