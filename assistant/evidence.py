@@ -41,6 +41,7 @@ STRONG_DENSE = 0.85
 RARE_MISSING_SHARE = 0.3
 RARE_SHARE = 0.02
 MIN_PASSAGES_FOR_RARITY = 50
+DENSE_CANDIDATES = 12
 ANSWER_TYPE_PENALTY = 0.5
 FOREIGN_DENSE_SCALE = 0.75
 YES_NO_VERB_WEIGHT = 0.3
@@ -194,15 +195,19 @@ class EvidenceScorer:
         w_lexical, w_dense, w_prior = (
             (W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN) if foreign else (W_LEXICAL, W_DENSE, W_PRIOR)
         )
-        vectors = self._cache.embed(self.embedder, [_meaning_text(unit, units) for unit in units])
-        similarities = vectors @ self.embedder.embed_query(question)
-        for unit, similarity in zip(units, similarities):
+        for unit in units:
             own = coverage(weights, unit.text).share
             framed = coverage(weights, _in_context(unit, hits, units)).share
             # Terms found only in the frame (title, section, lead-in) count for half.
             unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
+            unit.score = w_lexical * unit.lexical + w_prior / (1 + unit.hit_index)
+        # Embedding sentences is the costly step: for a Dutch question only the lexically most
+        # promising units can still win, so only those are embedded.
+        candidates = units if foreign else sorted(units, key=lambda u: -u.score)[:DENSE_CANDIDATES]
+        vectors = self._cache.embed(self.embedder, [_meaning_text(unit, units) for unit in candidates])
+        for unit, similarity in zip(candidates, vectors @ self.embedder.embed_query(question)):
             unit.dense = _dense(similarity)
-            unit.score = w_lexical * unit.lexical + w_dense * unit.dense + w_prior / (1 + unit.hit_index)
+            unit.score += w_dense * unit.dense
         return sorted(units, key=lambda unit: -unit.score)
 
     def support(self, question: str, hits: list[Hit], units: list[Unit]) -> float:
