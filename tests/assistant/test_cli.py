@@ -75,3 +75,9 @@ def test_documents_and_delete(data_dir):
     assert vvp(data_dir, "delete", statutes["document_id"]).returncode == 0
     assert vvp(data_dir, "delete", statutes["document_id"]).returncode == 1
     assert len(json.loads(vvp(data_dir, "documents", "--json").stdout)["documents"]) == 2
+
+
+def test_chat_keeps_the_conversation(data_dir):
+    result = vvp(data_dir, "chat", stdin="Waaruit bestaat de VVP-werking?\nEn wie zit daarin?\n\n")
+    assert result.returncode == 0
+    assert result.stdout.count("[1]") >= 2 and "gedeputeerden" in result.stdout
