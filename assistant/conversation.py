@@ -8,13 +8,17 @@ it is condensed by a heuristic: when the follow-up is short or refers back (a pr
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 import uuid
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.analysis import words
+
+log = logging.getLogger(__name__)
 
 # Pronominal adverbs always point back to the previous turn ("Wie zit daarin?").
 POINTING_BACK = frozenset(
@@ -92,11 +96,15 @@ class ConversationStore:
         try:
             self._init()
         except sqlite3.DatabaseError:
-            path.rename(path.with_suffix(f".corrupt-{int(time.time())}"))
+            broken = path.with_suffix(f".corrupt-{int(time.time())}")
+            log.warning("conversation database unreadable; moved to %s and started empty", broken.name)
+            for suffix in ("", "-wal", "-shm"):  # a stale WAL must not be replayed into the new file
+                if Path(f"{path}{suffix}").exists():
+                    Path(f"{path}{suffix}").rename(Path(f"{broken}{suffix}"))
             self._init()
 
     def _init(self) -> None:
-        with self._connect() as connection:
+        with closing(self._connect()) as connection:  # `with connection` alone would not close it
             connection.executescript(
                 """
                 CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, created_at REAL, updated_at REAL);

@@ -26,3 +26,35 @@ INVALID_REQUEST = "Ongeldige aanvraag: {details}"
 SERVICE_UNAVAILABLE = "De kennisbank is tijdelijk niet bereikbaar. Probeer het later opnieuw."
 INTERNAL_ERROR = "Er ging iets mis bij het verwerken van de vraag. Probeer het later opnieuw."
 NOT_FOUND = "Deze pagina of bron bestaat niet."
+
+# Request validation, by pydantic error type ({...} are filled from the error's context).
+VALIDATION = {
+    "default": "ongeldige waarde",
+    "json_invalid": "de aanvraag is geen geldige JSON",
+    "missing": "ontbreekt",
+    "extra_forbidden": "onbekend veld",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "float_type": "moet een getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "bool_type": "moet true of false zijn",
+    "bool_parsing": "moet true of false zijn",
+    "list_type": "moet een lijst zijn",
+    "dict_type": "moet een object zijn",
+    "model_type": "moet een object zijn",
+    "model_attributes_type": "moet een object zijn",
+    "string_too_short": "is te kort (minimaal {min_length} tekens)",
+    "string_too_long": "is te lang (maximaal {max_length} tekens)",
+    "too_short": "heeft te weinig elementen (minimaal {min_length})",
+    "too_long": "heeft te veel elementen (maximaal {max_length})",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "greater_than": "moet groter zijn dan {gt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "literal_error": "moet een van deze waarden zijn: {expected}",
+    "enum": "moet een van deze waarden zijn: {expected}",
+    "value_error": "ongeldige waarde",
+    "string_unicode": "moet geldige tekst (UTF-8) zijn",
+}

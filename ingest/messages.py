@@ -67,4 +67,5 @@ def unreadable(name: str) -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    # Binary megabytes, like the upload limit in the settings (VVP_MAX_UPLOAD_MB=25 is 25 MB here).
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

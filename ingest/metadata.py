@@ -56,7 +56,7 @@ def chunk_id(doc_id: str, position: int, text: str) -> str:
 
 def pretty_stem(name: str) -> str:
     """"vvp_missie-en-werking.txt" → "VVP missie en werking" (vowel-less words are acronyms)."""
-    words = re.sub(r"[_\-.]+", " ", PurePath(name).stem).split()
+    words = re.sub(r"[_\-.\x00-\x1f\x7f]+", " ", PurePath(name).stem).split()  # control characters too
     words = [word.upper() if _ACRONYM.match(word) else word for word in words]
     text = " ".join(words) or PurePath(name).name
     return text[:1].upper() + text[1:]

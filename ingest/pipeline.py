@@ -165,7 +165,7 @@ def _build_document(
         declared=front.get("type"), folder=path.parent.name, title=title, opening=opening
     )
     shown_source = front.get("source_url") or identity
-    drafts = chunk_blocks(blocks, chunk_size=chunk_size, chunk_overlap=chunk_overlap, title=title)
+    drafts = _distinct(chunk_blocks(blocks, chunk_size=chunk_size, chunk_overlap=chunk_overlap, title=title))
     if not drafts:
         raise EmptyDocument(messages.no_text(name))
     document = Document(
@@ -178,6 +178,19 @@ def _build_document(
     )
     document.chunks = [_chunk(document, position, draft) for position, draft in enumerate(drafts)]
     return document
+
+
+def _distinct(drafts: list[ChunkDraft]) -> list[ChunkDraft]:
+    """Drop repeats of a passage within its section: a file of 100k identical lines becomes a
+    few chunks, not thousands of identical ones to embed and to crowd the search results."""
+    seen: set[tuple[str, str]] = set()
+    distinct = []
+    for draft in drafts:
+        key = (draft.section, draft.text)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(draft)
+    return distinct
 
 
 def _opening_sentence(blocks: list[Block]) -> str:

@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from typing import Callable
@@ -40,7 +41,9 @@ DUTCH_STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-_STEMMER = snowballstemmer.stemmer("dutch")
+# A Snowball stemmer keeps the word it is stemming in the object, so threads (concurrent API
+# requests) sharing one corrupt each other's words: each thread gets its own.
+_STEMMERS = threading.local()
 _WORD = re.compile(r"[0-9a-z]+(?:-[0-9a-z]+)*")
 # A hyphen before a line break between two letters is PDF hyphenation. "milieu- en klimaat"
 # (ellipsis, hyphen then a space on the same line) must stay apart, so only newlines count.
@@ -87,7 +90,10 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball Dutch stem of one folded word (cached: corpora repeat words a lot)."""
-    return _STEMMER.stemWord(word)
+    stemmer = getattr(_STEMMERS, "dutch", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.dutch = snowballstemmer.stemmer("dutch")
+    return stemmer.stemWord(word)
 
 
 def word_tokens(text: str) -> list[str]:

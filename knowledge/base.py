@@ -12,6 +12,7 @@ import logging
 import shutil
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,12 +148,17 @@ class KnowledgeBase:
         if not force and now - self._last_version_check < _VERSION_CHECK_SECONDS:
             return
         self._last_version_check = now
-        version = self.vectors.version()
-        if self.lexical.version == version and len(self.lexical) == self.vectors.count():
+        if self._lexical_current():
             return
         with self._lock:
+            # Checked again: a writer in this process may have brought the index up to date meanwhile.
+            if self._lexical_current():
+                return
             log.info("lexical index out of step with Chroma; rebuilding from %d stored chunks", self.vectors.count())
-            self.lexical.rebuild(self.vectors.iter_all(), version)
+            self.lexical.rebuild(self.vectors.iter_all(), self.vectors.version())
+
+    def _lexical_current(self) -> bool:
+        return self.lexical.version == self.vectors.version() and len(self.lexical) == self.vectors.count()
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
@@ -178,6 +184,24 @@ class KnowledgeBase:
         report = IngestReport()
         batch: list[_Prepared] = []
         self._in_batch = True
+        # One batch is embedded in the background while the previous one is written and the next
+        # files are read: writing (BM25 analysis, Chroma) and reading otherwise leave the cores idle.
+        embedding = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
+        pending: tuple[list[_Prepared], Future] | None = None
+
+        def flush() -> None:
+            nonlocal pending
+            if pending is not None:
+                waiting, vectors = pending
+                pending = None
+                report.results.extend(self._write(waiting, vectors.result()))
+
+        def submit(ready: list[_Prepared]) -> None:
+            nonlocal pending
+            vectors = embedding.submit(self._embed, ready)
+            flush()
+            pending = (ready, vectors)
+
         try:
             for path in _expand(paths):
                 prepared = self._prepare(path)
@@ -185,16 +209,19 @@ class KnowledgeBase:
                     report.results.append(prepared)
                 else:
                     if any(item.document.document_id == prepared.document.document_id for item in batch):
-                        report.results.extend(self._store(batch))  # the same file twice: store in order
+                        submit(batch)  # the same file twice: store in order
                         batch = []
                     batch.append(prepared)
                     if sum(len(item.document.chunks) for item in batch) >= EMBED_BATCH:
-                        report.results.extend(self._store(batch))
+                        submit(batch)
                         batch = []
                 if progress:
                     progress(path)
-            report.results.extend(self._store(batch))
+            if batch:
+                submit(batch)
+            flush()
         finally:
+            embedding.shutdown(wait=True, cancel_futures=True)
             self._in_batch = False
             with self._write_lock():
                 self.lexical.save()
@@ -244,8 +271,13 @@ class KnowledgeBase:
         """Embed, then write a batch of documents: manifest pending → Chroma → lexical → ready."""
         if not batch:
             return []
+        return self._write(batch, self._embed(batch))  # embedded before any write: a failure changes nothing
+
+    def _embed(self, batch: list["_Prepared"]):
+        return self.vectors.embed_chunks([chunk for item in batch for chunk in item.document.chunks])
+
+    def _write(self, batch: list["_Prepared"], embeddings) -> list[IngestResult]:
         chunks = [chunk for item in batch for chunk in item.document.chunks]
-        embeddings = self.vectors.embed_chunks(chunks)  # before any write: a failure changes nothing
         with self._write_lock():
             old_ids: list[str] = []
             for item in batch:
@@ -263,11 +295,13 @@ class KnowledgeBase:
 
     def delete(self, document_id: str) -> bool:
         """Remove a document from Chroma, the lexical index and the manifest. False if unknown."""
-        record = self.manifest.get(document_id)
         with self._write_lock():
+            record = self.manifest.get(document_id)
             ids = self.vectors.ids_of_document(document_id)
             if record is None and not ids:
                 return False
+            if record is not None:
+                self.manifest.mark_pending(record)  # a crash from here on is finished by recover()
             self.vectors.delete_document(document_id)
             self.lexical.replace(ids, [], self.vectors.version())
             self.manifest.delete(document_id)
@@ -379,13 +413,23 @@ class _Prepared:
 def _expand(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given, and every non-hidden file under the given folders, in a stable order.
 
-    Unsupported files are not filtered out here: ingesting them reports them by name.
+    Unsupported files are not filtered out here: ingesting them reports them by name. A file
+    given twice (or inside two given folders) is yielded once.
     """
+    seen: set[Path] = set()
+
+    def first_time(path: Path) -> bool:
+        key = path.resolve()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in relative):
+                if child.is_file() and not any(part.startswith(".") for part in relative) and first_time(child):
                     yield child
-        else:
+        elif first_time(path):
             yield path

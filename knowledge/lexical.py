@@ -82,6 +82,18 @@ class LexicalIndex:
         self._append(ids, texts)
         self._reindex()
 
+    def copy(self) -> LexicalIndex:
+        """An independent copy: change it while readers keep using this one (copy-on-write).
+
+        Cheap: the per-document term arrays are shared, since they are never changed in place.
+        """
+        other = LexicalIndex(self.analyzer, k1=self.k1, b=self.b)
+        other._ids = list(self._ids)
+        other._doc_terms = list(self._doc_terms)
+        other._term_ids = dict(self._term_ids)
+        other._bm25 = self._bm25
+        return other
+
     def remove(self, ids: list[str]) -> None:
         """Remove documents by id; unknown ids are ignored."""
         if self._drop(set(ids)):
@@ -133,10 +145,12 @@ class LexicalIndex:
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """How many documents contain each analysed term (0 for terms the index never saw)."""
         if self._df is None:
-            counts = np.zeros(len(self._term_ids), dtype=np.int64)
-            for row in self._doc_terms:
-                counts[np.unique(row)] += 1
-            self._df = counts
+            if self._bm25 is not None:
+                # The score matrix stores one entry per (document, term) pair, so a term's column
+                # length is its document frequency (counting per document took 1 s at 100k chunks).
+                self._df = np.diff(np.asarray(self._bm25.scores["indptr"]))
+            else:
+                self._df = np.zeros(len(self._term_ids), dtype=np.int64)
         return {t: int(self._df[self._term_ids[t]]) if t in self._term_ids else 0 for t in terms}
 
     # -- persistence ----------------------------------------------------------------------
@@ -224,6 +238,7 @@ class LexicalIndex:
         self._doc_terms = np.split(new_id[flat].astype(np.int32), np.cumsum(lengths)[:-1])
 
     def _reindex(self) -> None:
+        self._df = None  # term ids change with the documents: recount on demand
         self._compact()
         if not self._ids or not self._term_ids:
             self._bm25 = None

@@ -27,19 +27,53 @@ ANALYZERS = ("word", "char")
 _STATE = "state.json"
 
 
+class _State:
+    """One consistent view: the indexes, their chunk metadata and the Chroma version they match.
+
+    Writers build a new state and swap it in with one assignment, so a query running in another
+    thread sees either the old or the new documents, never a mix.
+    """
+
+    def __init__(self, indexes: dict[str, LexicalIndex], meta: dict[str, tuple[str, str]], version: str):
+        self.indexes = indexes
+        self.meta = meta  # chunk_id -> (doc_type, document_id)
+        self.version = version
+        self.masks: dict[tuple, np.ndarray] = {}
+
+    def mask(self, name: str, doc_types: tuple[str, ...], document_ids: tuple[str, ...]) -> np.ndarray | None:
+        if not doc_types and not document_ids:
+            return None
+        key = (name, doc_types, document_ids)
+        if key not in self.masks:
+            meta = self.meta
+            self.masks[key] = np.fromiter(
+                (
+                    (not doc_types or meta[cid][0] in doc_types) and (not document_ids or meta[cid][1] in document_ids)
+                    for cid in self.indexes[name].ids
+                ),
+                dtype=bool,
+            )
+        return self.masks[key]
+
+
 class LexicalChannels:
     """BM25 per analyzer plus the metadata needed to filter by `doc_type` / `document_id`."""
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.version = ""
-        self.indexes = {name: LexicalIndex(name) for name in ANALYZERS}
-        self._meta: dict[str, tuple[str, str]] = {}  # chunk_id -> (doc_type, document_id)
-        self._masks: dict[tuple, np.ndarray] = {}
+        self._state = _State({name: LexicalIndex(name) for name in ANALYZERS}, {}, "")
         self._load()
 
+    @property
+    def indexes(self) -> dict[str, LexicalIndex]:
+        return self._state.indexes
+
+    @property
+    def version(self) -> str:
+        return self._state.version
+
     def __len__(self) -> int:
-        return len(self._meta)
+        return len(self._state.meta)
 
     def _load(self) -> None:
         state_path = self.directory / _STATE
@@ -56,13 +90,15 @@ class LexicalChannels:
         except Exception as error:  # corrupt or partial files: rebuilt from Chroma by the caller
             log.warning("lexical index in %s unreadable (%s); it will be rebuilt from Chroma", self.directory, error)
             return
-        self.indexes, self._meta, self.version = indexes, meta, state["version"]
+        self._state = _State(indexes, meta, state["version"])
 
     def save(self) -> None:
+        current = self._state
         self.directory.mkdir(parents=True, exist_ok=True)
-        for name, index in self.indexes.items():
+        for name, index in current.indexes.items():
             index.save(self.directory / name)
-        state = {"version": self.version, "analysis": ANALYSIS_VERSION, "meta": [[cid, *values] for cid, values in self._meta.items()]}
+        state = {"version": current.version, "analysis": ANALYSIS_VERSION,
+                 "meta": [[cid, *values] for cid, values in current.meta.items()]}
         handle, tmp = tempfile.mkstemp(dir=self.directory, prefix=".state.")
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(state, file)
@@ -75,49 +111,42 @@ class LexicalChannels:
             ids.append(chunk.chunk_id)
             texts.append(contextual_text(m.get("title", ""), m.get("section", ""), chunk.text))
             meta[chunk.chunk_id] = (m.get("doc_type", ""), m.get("document_id", ""))
-        for index in self.indexes.values():
+        indexes = {name: LexicalIndex(name) for name in ANALYZERS}
+        for index in indexes.values():
             index.build(ids, texts)
-        self._meta, self.version, self._masks = meta, version, {}
+        self._state = _State(indexes, meta, version)
         self.save()
 
     def replace(self, old_ids: list[str], chunks: list[Chunk], version: str, persist: bool = True) -> None:
-        """Swap a document's old chunks for its new ones (either list may be empty)."""
+        """Swap a document's old chunks for its new ones (either list may be empty).
+
+        Works on copies (callers serialise writers), so concurrent queries keep a consistent view.
+        """
+        current = self._state
         new_ids = [chunk.chunk_id for chunk in chunks]
         texts = [chunk.indexed_text for chunk in chunks]
-        for index in self.indexes.values():
+        indexes = {name: index.copy() for name, index in current.indexes.items()}
+        for index in indexes.values():
             index.remove(old_ids)
             if chunks:
                 index.add(new_ids, texts)
+        meta = dict(current.meta)
         for cid in old_ids:
-            self._meta.pop(cid, None)
+            meta.pop(cid, None)
         for chunk in chunks:
-            self._meta[chunk.chunk_id] = (chunk.doc_type, chunk.document_id)
-        self.version, self._masks = version, {}
+            meta[chunk.chunk_id] = (chunk.doc_type, chunk.document_id)
+        self._state = _State(indexes, meta, version)
         if persist:
             self.save()
 
-    def _mask(self, name: str, doc_types: tuple[str, ...], document_ids: tuple[str, ...]) -> np.ndarray | None:
-        if not doc_types and not document_ids:
-            return None
-        key = (name, doc_types, document_ids)
-        if key not in self._masks:
-            meta = self._meta
-            self._masks[key] = np.fromiter(
-                (
-                    (not doc_types or meta[cid][0] in doc_types) and (not document_ids or meta[cid][1] in document_ids)
-                    for cid in self.indexes[name].ids
-                ),
-                dtype=bool,
-            )
-        return self._masks[key]
-
     def coverage(self, query: str) -> float:
         """Share of the query's words the corpus knows: low for questions in another language."""
-        return self.indexes["word"].coverage(query)
+        return self._state.indexes["word"].coverage(query)
 
     def top(self, query: str, k: int, doc_types: tuple[str, ...] = (), document_ids: tuple[str, ...] = ()
             ) -> dict[str, list[tuple[str, float]]]:
+        state = self._state
         return {
-            name: index.top(query, k, mask=self._mask(name, doc_types, document_ids))
-            for name, index in self.indexes.items()
+            name: index.top(query, k, mask=state.mask(name, doc_types, document_ids))
+            for name, index in state.indexes.items()
         }

@@ -7,7 +7,9 @@ a crash mid-ingest leaves a trace that `KnowledgeBase.recover()` cleans up.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,9 +58,10 @@ class Manifest:
 
     def __init__(self, path: Path):
         self.path = path
+        self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with self._connect() as connection:
+            with closing(self._connect()) as connection:  # `with connection` alone would not close it
                 connection.executescript(_SCHEMA)
                 connection.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.DatabaseError as error:
@@ -72,11 +75,15 @@ class Manifest:
         return connection
 
     def _query(self, sql: str, *args) -> list[sqlite3.Row]:
-        connection = self._connect()
-        try:
-            return connection.execute(sql, args).fetchall()
-        finally:
-            connection.close()
+        return self._connection().execute(sql, args).fetchall()
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, kept open: closing the last connection checkpoints the WAL
+        with an fsync, which cost 5-15 ms per document row during an ingest."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
 
     def get(self, document_id: str) -> DocumentRecord | None:
         rows = self._query("SELECT * FROM documents WHERE document_id = ?", document_id)
@@ -106,6 +113,21 @@ class Manifest:
     def upsert_ready(self, record: DocumentRecord) -> None:
         self.mark_pending(record)
         self.mark_ready(record.document_id)
+
+    def upsert_ready_many(self, records: list[DocumentRecord]) -> None:
+        """Record many documents as ready in one transaction (a rebuild of 100k documents)."""
+        now = time.time()
+        connection = self._connection()
+        with connection:
+            connection.execute("BEGIN")
+            connection.executemany(
+                """INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)
+                   ON CONFLICT(document_id) DO UPDATE SET title=excluded.title, doc_type=excluded.doc_type,
+                   source=excluded.source, stored_path=excluded.stored_path, content_hash=excluded.content_hash,
+                   status='ready', chunks=excluded.chunks, updated_at=excluded.updated_at""",
+                [(r.document_id, r.title, r.doc_type, r.source, r.stored_path, r.content_hash, r.chunks,
+                  r.ingested_at or now, now) for r in records],
+            )
 
     def delete(self, document_id: str) -> None:
         self._query("DELETE FROM documents WHERE document_id = ?", document_id)

@@ -46,13 +46,19 @@ def _validation_detail(request: Request, errors) -> str:
 def _describe(errors) -> str:
     parts = []
     for error in errors[:5]:
-        if error.get("type") == "json_invalid":  # its location is a byte offset, not a field
-            parts.append(error.get("msg", "JSON decode error"))
+        kind = error.get("type", "")
+        if kind == "json_invalid":  # its location is a byte offset, not a field
+            parts.append(messages.VALIDATION["json_invalid"])
             continue
         where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        message = error.get("msg", "ongeldige waarde")
+        context = {key: str(value).replace("' or '", "' of '") for key, value in (error.get("ctx") or {}).items()}
+        template = messages.VALIDATION.get(kind, messages.VALIDATION["default"])
+        try:
+            message = template.format(**context)
+        except (KeyError, IndexError, ValueError):
+            message = messages.VALIDATION["default"]
         parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts) or "ongeldige invoer"
+    return "; ".join(parts) or messages.VALIDATION["default"]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -90,13 +96,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception):
-        if _is_connection_error(error):
+        if is_connection_error(error):
             return JSONResponse({"detail": messages.SERVICE_UNAVAILABLE}, 503, headers={"Retry-After": "5"})
         log.error("unhandled %s on %s", type(error).__name__, request.url.path, exc_info=error)
         return JSONResponse({"detail": messages.INTERNAL_ERROR}, 500)
 
 
-def _is_connection_error(error: BaseException) -> bool:
+def is_connection_error(error: BaseException) -> bool:
     """Chroma's HTTP client raises several types when its server is down; recognise them all."""
     import httpx
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from assistant.api.schemas import (
     AnswerModel, AskRequest, ConversationModel, FeedbackRequest, FeedbackResponse, SearchFilters, SearchRequest,
     SearchResponse, TurnModel,
 )
+from assistant.api.errors import is_connection_error
 from assistant.container import Container
 from assistant.models import Answer
 from assistant.service import InvalidQuestion, UnknownConversation
@@ -69,15 +71,21 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
         if body.conversation_id and not container.conversations.exists(body.conversation_id):
             raise UnknownConversation(body.conversation_id)
         events = service.ask_stream(question, body.conversation_id, body.k, to_filters(body.filters))
+        # Retrieval runs before the first event: a Chroma outage becomes a 503 here, not a broken stream.
+        first = next(events)
 
         def stream() -> Iterator[str]:
             try:
-                for event in events:
+                for event in itertools.chain([first], events):
                     data = event.data.to_json() if isinstance(event.data, Answer) else event.data
                     yield sse(event.name, data)
             except (InvalidQuestion, UnknownConversation) as error:
                 yield sse("error", {"detail": error.message})
-            except Exception:
+            except Exception as error:
+                if is_connection_error(error):
+                    log.warning("stream stopped: knowledge base unreachable (%s)", type(error).__name__)
+                    yield sse("error", {"detail": messages.SERVICE_UNAVAILABLE})
+                    return
                 log.exception("stream failed")
                 yield sse("error", {"detail": messages.INTERNAL_ERROR})
 

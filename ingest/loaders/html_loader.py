@@ -10,6 +10,7 @@ import trafilatura
 from lxml import etree
 
 from ingest import messages
+from ingest.decoding import decode_text
 from ingest.errors import UnreadableDocument
 from ingest.loaders.base import Extracted
 from ingest.markup import strip_markdown
@@ -29,6 +30,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—·»]\s+|\s+-\s+")
 
 def load_html(data: bytes, name: str) -> Extracted:
     """Main text as light Markdown (headings kept); boilerplate, scripts and styles removed."""
+    decode_text(data, name)  # binary data named .html is refused like a binary .txt
     try:
         root = lxml.html.document_fromstring(data)
     except (etree.ParserError, ValueError) as exc:
