@@ -284,9 +284,8 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Adres (standaard VVP
     settings = Settings()
     host, port = host or settings.host, port or settings.port
     logging.basicConfig(level=os.environ.get("VVP_LOG_LEVEL", "INFO"), format="%(levelname)s %(name)s: %(message)s")
-    application = create_app(settings)
-    console.print(f"VVP-assistent klaar op http://{host}:{port}")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    application = create_app(settings, on_ready=lambda: console.print(f"VVP-assistent klaar op http://{host}:{port}"))
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=settings.log_questions)
 
 
 if __name__ == "__main__":  # python -m assistant.cli

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -51,23 +52,36 @@ def read_questions(path: Path, split: str | None = None) -> list[Question]:
     return questions
 
 
+CORPUS_SOURCE = "corpus:"
+
+
 def materialise_corpus(corpus: Path, target: Path, default_title: str) -> Path:
-    """Write `{id, title, text}` passages as Markdown files named by id (skipped when present)."""
+    """Write `{id, title, text}` passages as Markdown files (rewritten only when changed).
+
+    The passage id travels as the document's source (`corpus:<id>`), so any id works, also one
+    that is not a valid file name.
+    """
     target.mkdir(parents=True, exist_ok=True)
-    for line in corpus.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(corpus.read_text(encoding="utf-8").splitlines()):
         if not line.strip():
             continue
         row = json.loads(line)
-        path = target / f"{row['id']}.md"
-        title = (row.get("title") or default_title).replace("\n", " ").strip()
-        content = f"---\ntitle: \"{title.replace(chr(34), '')}\"\ntype: andere\n---\n\n{row['text']}\n"
+        passage_id = str(row["id"])
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", passage_id)[:80].strip(".-") or "passage"
+        path = target / f"{number:06d}-{safe}.md"
+        title = (row.get("title") or default_title).replace("\n", " ").replace('"', "").strip()
+        source = json.dumps(CORPUS_SOURCE + passage_id, ensure_ascii=False)
+        content = f"---\ntitle: \"{title}\"\ntype: andere\nsource_url: {source}\n---\n\n{row['text']}\n"
         if not path.exists() or path.read_text(encoding="utf-8") != content:
             path.write_text(content, encoding="utf-8")
     return target
 
 
+EVAL_LAYOUT = "2"  # bump when materialised corpora change shape: old evaluation stores are not reused
+
+
 def docs_key(docs: list[Path]) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(EVAL_LAYOUT.encode())
     for path in sorted(str(p.resolve()) for p in docs):
         digest.update(path.encode())
     return digest.hexdigest()[:12]
@@ -80,9 +94,8 @@ class Evaluator:
         self.kb = kb
         self.retriever = retriever
         self.service = service
-        self._passage_of: dict[str, str] = {}
-        for record in kb.documents():
-            self._passage_of[record.document_id] = Path(record.source).stem
+        self._passage_of = {record.document_id: record.source.removeprefix(CORPUS_SOURCE)
+                            for record in kb.documents() if record.source.startswith(CORPUS_SOURCE)}
 
     def relevant(self, question: Question, text: str, document_id: str) -> bool:
         if question.relevant_ids:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
@@ -35,7 +36,9 @@ def app_version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: Settings | None = None, container: Container | None = None, *, with_ui: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, container: Container | None = None, *, with_ui: bool = True,
+               on_ready: Callable[[], None] | None = None) -> FastAPI:
+    """The application; `on_ready` is called once models and indices are loaded."""
     settings = settings or Settings()
     container = container or Container(settings)
 
@@ -44,6 +47,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(warm_up, container)
+        if on_ready:
+            on_ready()
         yield
 
     app = FastAPI(
