@@ -286,7 +286,8 @@ class KnowledgeBase:
                 if ids:
                     self.vectors.delete_document(item.document.document_id)
                     old_ids.extend(ids)
-            self.vectors.add(chunks, embeddings)
+            # The documents' previous chunks are gone and chunk ids embed the document id: all new.
+            self.vectors.add(chunks, embeddings, new=True)
             self.lexical.replace(old_ids, chunks, self.vectors.version(), persist=not self._in_batch)
             for item in batch:
                 self.manifest.mark_ready(item.document.document_id)

@@ -66,7 +66,7 @@ class UseEmbedder:
     batches of a bulk call in parallel, and concurrent callers (API requests) embed in parallel
     too. Measured on 2 cores (bench/README-performance.md): two BLAS threads per call were
     slower than one on a machine with other work, since OpenBLAS waits for its second thread,
-    and eight concurrent /api/ask requests ran 2.5x faster on one.
+    and eight concurrent /api/ask requests ran twice as fast with one.
 
     >>> UseEmbedder(threads=2).embed_query("Wat is de missie van de VVP?").shape
     (512,)

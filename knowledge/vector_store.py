@@ -9,7 +9,9 @@ when their lexical index is stale.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -61,6 +63,45 @@ class StoredChunk:
     metadata: dict[str, Any]
 
 
+class _ChunkCache:
+    """A thread-safe LRU of stored chunks, valid for one Chroma version.
+
+    `generation` counts the times it was emptied: chunks read from Chroma before a write are not
+    put back after it.
+    """
+
+    def __init__(self, size: int = 8192):
+        self._size = size
+        self._items: OrderedDict[str, StoredChunk] = OrderedDict()
+        self._version: str | None = None
+        self.generation = 0
+        self._lock = threading.Lock()
+
+    def get_many(self, ids: list[str]) -> dict[str, StoredChunk]:
+        with self._lock:
+            found = {cid: self._items[cid] for cid in ids if cid in self._items}
+            for cid in found:
+                self._items.move_to_end(cid)
+            return found
+
+    def put_many(self, chunks: list[StoredChunk], generation: int) -> None:
+        with self._lock:
+            if generation != self.generation:
+                return
+            for chunk in chunks:
+                self._items[chunk.chunk_id] = chunk
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def forget_unless(self, version: str | None) -> None:
+        """Empty the cache unless it was filled at `version` (None: always empty it)."""
+        with self._lock:
+            if version is None or version != self._version:
+                self._items.clear()
+                self.generation += 1
+            self._version = version
+
+
 def make_client(data_dir: Path, chroma_url: str | None) -> chromadb.api.ClientAPI:
     """An embedded client in `data_dir/chroma`, or an HTTP client when `chroma_url` is set."""
     settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
@@ -106,6 +147,7 @@ class VectorStore:
         self._name = name
         self._embedder = embedder
         self._function = _ChromaEmbeddingFunction(embedder)
+        self._chunks = _ChunkCache()
         self._collection = self._open()
 
     def _open(self):
@@ -132,9 +174,12 @@ class VectorStore:
 
     def version(self) -> str:
         """Changes on every write, also when another process wrote."""
-        return str(self._client.get_collection(self._name, embedding_function=self._function).metadata.get("version", ""))
+        version = str(self._client.get_collection(self._name, embedding_function=self._function).metadata.get("version", ""))
+        self._chunks.forget_unless(version)  # another process wrote: its documents may have changed
+        return version
 
     def _bump_version(self) -> None:
+        self._chunks.forget_unless(None)
         metadata = dict(self._collection.metadata or {})
         metadata.pop("hnsw:space", None)  # the distance function cannot be modified
         metadata["version"] = uuid.uuid4().hex
@@ -174,13 +219,23 @@ class VectorStore:
         return self._collection.get(where={"document_id": document_id}, include=[])["ids"]
 
     def get(self, ids: list[str]) -> list[StoredChunk]:
+        """The stored chunks of `ids` that exist, in the order of `ids`.
+
+        Recently read chunks come from memory: answering fetches the passages of every hit, and
+        popular passages come back often. The memory is forgotten on every write and whenever
+        `version()` sees another process's write.
+        """
         if not ids:
             return []
-        found = self._collection.get(ids=ids, include=["documents", "metadatas"])
-        by_id = {
-            cid: StoredChunk(cid, text, dict(meta))
-            for cid, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
-        }
+        generation = self._chunks.generation
+        by_id = self._chunks.get_many(ids)
+        missing = [cid for cid in ids if cid not in by_id]
+        if missing:
+            found = self._collection.get(ids=missing, include=["documents", "metadatas"])
+            fetched = [StoredChunk(cid, text, dict(meta))
+                       for cid, text, meta in zip(found["ids"], found["documents"], found["metadatas"])]
+            self._chunks.put_many(fetched, generation)
+            by_id.update((chunk.chunk_id, chunk) for chunk in fetched)
         return [by_id[cid] for cid in ids if cid in by_id]
 
     def iter_all(self) -> Iterator[StoredChunk]:

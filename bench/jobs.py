@@ -1,0 +1,115 @@
+"""Bench steps that run in their own process, so each one's peak memory and threads are its own.
+
+    python -m bench.jobs ingest --regeerakkoord DIR --generated DIR --questions Q.json --out R.json
+    python -m bench.jobs scale --chunks 100000 --out R.json
+
+`ingest` measures the real ingest path (`KnowledgeBase.ingest`, real USE embeddings) into
+`VVP_DATA_DIR`, an unchanged re-ingest, and then in-process retrieval and answering on that
+knowledge base. `scale` builds or reuses a cached scale corpus (see `bench.scale`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _latency(values: list[float]) -> dict:
+    array = np.array(values or [float("nan")])
+    return {"requests": len(values), "p50_ms": round(float(np.percentile(array, 50)), 2),
+            "p95_ms": round(float(np.percentile(array, 95)), 2), "p99_ms": round(float(np.percentile(array, 99)), 2),
+            "mean_ms": round(float(array.mean()), 2)}
+
+
+def _ingest(kb, label: str, folder: Path) -> dict:
+    report = kb.ingest([folder])
+    added = report.count("added") + report.count("updated")
+    return {"corpus": label, "documents": added, "chunks": report.chunks, "failed": report.count("failed"),
+            "seconds": round(report.seconds, 2), "chunks_per_s": round(report.chunks / report.seconds, 1),
+            "documents_per_s": round(added / report.seconds, 1)}
+
+
+def ingest_job(corpora: list[tuple[str, Path]], questions: list[str]) -> dict:
+    from assistant.container import Container
+    from assistant.settings import Settings
+
+    container = Container(Settings())
+    started = time.perf_counter()
+    container.embedder.embed_query("warm-up")  # the model loads lazily: keep its load out of chunks/s
+    result: dict = {"model_load_s": round(time.perf_counter() - started, 2), "ingest": []}
+    kb = container.kb
+    for label, folder in corpora:
+        result["ingest"].append(_ingest(kb, label, folder))
+    first = sum(item["seconds"] for item in result["ingest"])
+    report = kb.ingest([folder for _, folder in corpora])
+    result["reingest"] = {"seconds": round(report.seconds, 3), "unchanged": report.count("unchanged"),
+                          "share_of_first": round(report.seconds / first, 4) if first else None}
+    result["ingest_peak_rss_mb"] = _peak_rss_mb()
+    result["chunks_total"] = kb.stats()["chunks"]
+    result.update(_in_process_queries(container, questions))
+    return result
+
+
+def _in_process_queries(container, questions: list[str]) -> dict:
+    """Our retrieval and our full answer path, called directly (no HTTP), on unique questions."""
+    retriever, service = container.retriever, container.service
+    service.ask("Wat is de missie van de VVP?")  # warm-up: loads the evidence scorer's state
+    search_ms, ask_ms = [], []
+    steps: dict[str, list[float]] = {}
+    half = len(questions) // 2
+    for question in questions[:half]:
+        t = time.perf_counter()
+        retriever.search(question, k=5)
+        search_ms.append((time.perf_counter() - t) * 1000)
+    for question in questions[half:]:
+        t = time.perf_counter()
+        answer = service.ask(question)
+        ask_ms.append((time.perf_counter() - t) * 1000)
+        for step, ms in (answer.timings_ms or {}).items():
+            steps.setdefault(step, []).append(ms)
+    return {"in_process_search": _latency(search_ms), "in_process_ask": _latency(ask_ms),
+            "ask_steps_mean_ms": {step: round(float(np.mean(ms)), 2) for step, ms in steps.items()}}
+
+
+def scale_job(chunks: int) -> dict:
+    from bench.scale import build_scale_corpus, corpus_summary
+    from knowledge.embeddings import create_embedder
+
+    started = time.perf_counter()
+    path = build_scale_corpus(chunks, create_embedder("use-multilingual"))
+    return {"data_dir": str(path), "seconds": round(time.perf_counter() - started, 1),
+            "peak_rss_mb": _peak_rss_mb(), **corpus_summary(path)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="job", required=True)
+    ingest = sub.add_parser("ingest")
+    ingest.add_argument("--corpus", nargs=2, action="append", metavar=("LABEL", "DIR"), required=True)
+    ingest.add_argument("--questions", type=Path, required=True)
+    ingest.add_argument("--out", type=Path, required=True)
+    scale = sub.add_parser("scale")
+    scale.add_argument("--chunks", type=int, required=True)
+    scale.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.job == "ingest":
+        questions = json.loads(args.questions.read_text(encoding="utf-8"))
+        result = ingest_job([(label, Path(folder)) for label, folder in args.corpus], questions)
+    else:
+        result = scale_job(args.chunks)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

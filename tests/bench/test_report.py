@@ -1,0 +1,56 @@
+"""Targets are judged from the measured figures, and the table prints each with PASS/FAIL."""
+
+from rich.console import Console
+
+from bench.report import checks, render
+
+
+def latency(p50, p95, rps=None):
+    return {"requests": 10, "p50_ms": p50, "p95_ms": p95, "p99_ms": p95 + 1, "mean_ms": p50,
+            "throughput_rps": rps, "bad_responses": 0, "errors_5xx": 0}
+
+
+RESULTS = {
+    "ingest": {"ingest": [{"corpus": "regeerakkoord", "documents": 224, "chunks": 770, "seconds": 8.0,
+                           "chunks_per_s": 96.2, "documents_per_s": 28.0}],
+               "reingest": {"seconds": 0.2, "unchanged": 224, "share_of_first": 0.025},
+               "ingest_peak_rss_mb": 400, "model_load_s": 1.0},
+    "servers": {
+        "embedded-10k": {"chunks": 10_000, "cold_start_s": 5.0, "rss_peak_mb": 600,
+                         "search_sequential": latency(8, 12), "search_8_clients": latency(40, 60, 120),
+                         "ask_sequential": latency(45, 90), "ask_8_clients": latency(300, 500, 25)},
+        "embedded-100k": {"chunks": 100_000, "cold_start_s": 11.0, "rss_peak_mb": 1400,
+                          "ask_sequential": latency(70, 120)},
+    },
+    "yardstick": {"textbook": {"chunks": 1200, "build_seconds": 60, "chunks_per_s": 20, **latency(15, 20)},
+                  "ours_in_process": latency(5, 7), "speedup_in_process": 3.0},
+    "load": {"size": "embedded-10k", "clients": 32, "seconds": 60, "rss_peak_mb": 700,
+             "ask": latency(900, 1500, 20), "ask_stream": {**latency(900, 1500, 20), "errors_5xx": 2}},
+}
+
+
+def test_each_target_passes_or_fails_on_its_figure():
+    verdicts = {(item.key, item.target): item.passed for item in checks(RESULTS)}
+    assert verdicts[("ingest:regeerakkoord", "≥ 80 chunks/s")] is True
+    assert verdicts[("ingest:reingest", "≤ 5 % of the first ingest")] is True
+    assert verdicts[("embedded-10k:ask_sequential", "p50 ≤ 30 ms, p95 ≤ 100 ms")] is False
+    assert verdicts[("embedded-10k:ask_8_clients", "≥ 40 req/s")] is False
+    assert verdicts[("embedded-100k:ask_sequential", "p50 ≤ 80 ms")] is True
+    assert verdicts[("embedded-100k:memory", "server RSS ≤ 1.5 GB")] is True
+    assert verdicts[("embedded-100k:memory", "cold start ≤ 10 s")] is False
+    assert verdicts[("yardstick:ours", "≥ 3× faster")] is True
+    assert verdicts[("load:ask", "0 × 5xx")] is True
+    assert verdicts[("load:ask_stream", "0 × 5xx")] is False
+
+
+def test_a_target_without_a_figure_is_not_judged():
+    verdicts = {item.key: item.passed for item in checks({"servers": {}})}
+    assert verdicts["embedded-10k:ask_sequential"] is None
+
+
+def test_the_table_shows_figures_with_their_verdicts():
+    console = Console(width=200, record=True)
+    render(RESULTS, console)
+    text = console.export_text()
+    assert "96.2 chunks/s" in text and "PASS" in text and "FAIL" in text
+    assert "p50 45.0 · p95 90.0" in text
