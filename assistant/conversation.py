@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 import time
 import uuid
 from contextlib import closing
@@ -92,6 +93,7 @@ class ConversationStore:
 
     def __init__(self, path: Path):
         self.path = path
+        self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._init()
@@ -122,14 +124,15 @@ class ConversationStore:
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash may lose the last turn
         return connection
 
     def _run(self, sql: str, *args) -> list[tuple]:
-        connection = self._connect()
-        try:
-            return connection.execute(sql, args).fetchall()
-        finally:
-            connection.close()
+        """Run one statement on this thread's connection (opening one per statement cost a disk sync)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection.execute(sql, args).fetchall()
 
     def exists(self, conversation_id: str) -> bool:
         return bool(self._run("SELECT 1 FROM conversations WHERE id = ?", conversation_id))
