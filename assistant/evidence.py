@@ -10,6 +10,7 @@ English or French questions).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 import threading
 from collections import OrderedDict
@@ -197,7 +198,7 @@ class EvidenceScorer:
         )
         for unit in units:
             own = coverage(weights, unit.text).share
-            framed = coverage(weights, _in_context(unit, hits, units)).share
+            framed = coverage(weights, *_in_context(unit, hits, units)).share
             # Terms found only in the frame (title, section, lead-in) count for half.
             unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
             unit.score = w_lexical * unit.lexical + w_prior / (1 + unit.hit_index)
@@ -228,12 +229,12 @@ class EvidenceScorer:
             # Cross-lingual similarities run lower than Dutch-Dutch ones: calibrated separately.
             return min(1.0, dense / FOREIGN_DENSE_SCALE)
         weights = self.question_terms(question)
-        found = coverage(weights, f"{top.title} {top.section} {top.text}")
+        found = coverage(weights, top.title, top.section, top.text)
         lexical = max(found.share, best.lexical)
         support = 0.6 * lexical + 0.4 * dense
         if self._lacks_key_term(question, weights, found.missing) and best.dense < STRONG_DENSE:
             support *= RARE_MISSING_PENALTY
-        if not answer_type_present(question, _in_context(best, hits, units)):
+        if not answer_type_present(question, " ".join(_in_context(best, hits, units))):
             support *= ANSWER_TYPE_PENALTY
         return float(support)
 
@@ -267,17 +268,29 @@ class Coverage:
     missing: tuple[str, ...]
 
 
-def coverage(weights: dict[str, float], text: str) -> Coverage:
-    """Share of the question's idf mass found in `text`, and the terms not found.
+@lru_cache(maxsize=50_000)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(word_tokens(text))
 
-    A term counts as found when its stem occurs, or when most of its character 5-grams do
+
+@lru_cache(maxsize=50_000)
+def _grams(text: str) -> frozenset[str]:
+    return frozenset(char_ngrams(text))
+
+
+def coverage(weights: dict[str, float], *texts: str) -> Coverage:
+    """Share of the question's idf mass found in `texts`, and the terms not found.
+
+    A term counts as found when its stem occurs, or when most of its character n-grams do
     (compounds and inflections: "provinciebesturen" in "de besturen van de provincies").
+    Each text's analysis is cached: the same passages, titles and lead-ins come back for every
+    unit of a passage and for related questions.
     """
     total = sum(weights.values())
     if total <= 0:
         return Coverage(0.0, ())
-    terms = set(word_tokens(text))
-    grams: set[str] | None = None
+    terms = frozenset().union(*(_terms(text) for text in texts))
+    grams: frozenset[str] | None = None
     covered, missing = 0.0, []
     for term, weight in weights.items():
         if term in terms:
@@ -286,7 +299,7 @@ def coverage(weights: dict[str, float], text: str) -> Coverage:
         word = SURFACE.get(term, term)
         term_grams = set(char_ngrams(word)) if len(word) >= 5 else set()
         if term_grams:
-            grams = grams if grams is not None else set(char_ngrams(text))
+            grams = grams if grams is not None else frozenset().union(*(_grams(text) for text in texts))
             needed = PARTIAL_MATCH_SHORT if len(word) < SHORT_WORD else PARTIAL_MATCH_LONG
             if len(term_grams & grams) / len(term_grams) >= needed:
                 covered += 0.8 * weight
@@ -320,14 +333,14 @@ def _meaning_text(unit: Unit, units: list[Unit]) -> str:
     return unit.text
 
 
-def _in_context(unit: Unit, hits: list[Hit], units: list[Unit]) -> str:
+def _in_context(unit: Unit, hits: list[Hit], units: list[Unit]) -> tuple[str, ...]:
     """A unit's text with what frames it: its passage's title and section, and a list item's lead-in."""
     hit = hits[unit.hit_index]
     parts = [hit.title, hit.section]
     if unit.lead_in is not None:
         siblings = [u for u in units if u.hit_index == unit.hit_index]
         parts.append(siblings[unit.lead_in].text)
-    return " ".join([*parts, unit.text])
+    return (*parts, unit.text)
 
 
 def _dense(similarity: float) -> float:

@@ -64,7 +64,7 @@ class UseEmbedder:
 
     Matrix products run on one BLAS thread; `threads` cores are used by embedding the micro-
     batches of a bulk call in parallel, and concurrent callers (API requests) embed in parallel
-    too. Measured on 2 cores (bench/README-performance.md): two BLAS threads per call were
+    too. Measured on 2 cores (README, "Performance"): two BLAS threads per call were
     slower than one on a machine with other work, since OpenBLAS waits for its second thread,
     and eight concurrent /api/ask requests ran twice as fast with one.
 
