@@ -68,9 +68,9 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
         err.print(f"[red]Niet gevonden: {path}[/red]")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                   transient=True) as progress:
-        from knowledge.base import _expand
+        from knowledge.records import expand_paths
 
-        task = progress.add_task("Inlezen", total=len(list(_expand([p for p in paths if p.exists()]))))
+        task = progress.add_task("Inlezen", total=len(list(expand_paths([p for p in paths if p.exists()]))))
         report = kb.ingest([p for p in paths if p.exists()], progress=lambda _: progress.advance(task))
     table = Table(title="Resultaat")
     for column in ("Bestand", "Status", "Fragmenten", "Reden"):
