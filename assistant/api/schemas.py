@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.models import Citation  # the dataclass doubles as the response schema
 from ingest.models import DOC_TYPES
 
 MAX_K = 50
@@ -71,29 +72,16 @@ class AskRequest(BaseModel):
     filters: SearchFilters | None = None
 
 
-class CitationModel(BaseModel):
-    n: int
-    chunk_id: str
-    document_id: str
-    title: str
-    section: str
-    page: int | None
-    source: str
-    text: str
-    quote: str
-    score: float
-
-
 class AnswerModel(BaseModel):
     answer: str
     grounded: bool
-    citations: list[CitationModel]
+    citations: list[Citation]
     conversation_id: str
     message_id: str
     answerer: Literal["extractive", "llm"]
     timings_ms: dict[str, float]
     notice: str | None = None
-    suggestions: list[CitationModel] = []
+    suggestions: list[Citation] = []
     standalone_question: str | None = None
 
 
