@@ -37,7 +37,8 @@ class Container:
     def kb(self) -> KnowledgeBase:
         settings = self.settings
         client = make_client(settings.data_dir, settings.chroma_url)
-        vectors = VectorStore(client, settings.collection, self.embedder)
+        vectors = VectorStore(client, settings.collection, self.embedder,
+                              memory_max_chunks=settings.dense_memory_max_chunks)
         return KnowledgeBase(settings.data_dir, vectors, chunk_size=settings.chunk_size,
                              chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes)
 

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         None, description="URL of a Chroma server (e.g. `http://127.0.0.1:8001`); unset = embedded Chroma in the data dir."
     )
     collection: str = Field("vvp_chunks", description="Name of the Chroma collection (at least 3 characters).")
+    dense_memory_max_chunks: int = Field(
+        50_000, ge=0, description="Up to this many chunks, dense search runs exactly in memory "
+        "(about 2 MB per 1,000 chunks) instead of in Chroma; 0 = always Chroma.",
+    )
     chunk_size: int = Field(1000, ge=200, le=8000, description="Target chunk size in characters.")
     chunk_overlap: int = Field(120, ge=0, le=1000, description="Overlap in characters where a section must be split.")
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")

@@ -102,7 +102,14 @@ class KnowledgeBase:
         if not force and now - self._last_version_check < _VERSION_CHECK_SECONDS:
             return
         self._last_version_check = now
-        if self._lexical_current():
+        try:
+            if self._lexical_current():
+                return
+        except Exception as error:
+            if force or not self.vectors.in_memory:
+                raise
+            # Chroma is unreachable, so nobody can change it either: the in-memory copy stays valid.
+            log.warning("Chroma unreachable (%s); answering from the in-memory copy", type(error).__name__)
             return
         with self._lock:
             # Checked again: a writer in this process may have brought the index up to date meanwhile.
@@ -324,7 +331,8 @@ class KnowledgeBase:
         self.sync_lexical()
         results = self.lexical.top(query, k, doc_types=filters.doc_type, document_ids=filters.document_id)
         embedding = query_embedding if query_embedding is not None else self.vectors.embed_query(query)
-        results["dense"] = self.vectors.query(embedding, k, where=filters.chroma_where())
+        admitted = self.lexical.admitted_ids(filters.doc_type, filters.document_id)
+        results["dense"] = self.vectors.query(embedding, k, filters.doc_type, filters.document_id, allowed=admitted)
         return results
 
     def lexical_coverage(self, query: str) -> float:

@@ -39,6 +39,7 @@ class _State:
         self.meta = meta  # chunk_id -> (doc_type, document_id)
         self.version = version
         self.masks: dict[tuple, np.ndarray] = {}
+        self.admitted: dict[tuple, frozenset[str]] = {}
 
     def mask(self, name: str, doc_types: tuple[str, ...], document_ids: tuple[str, ...]) -> np.ndarray | None:
         if not doc_types and not document_ids:
@@ -54,6 +55,16 @@ class _State:
                 dtype=bool,
             )
         return self.masks[key]
+
+
+    def admitted_ids(self, doc_types: tuple[str, ...], document_ids: tuple[str, ...]) -> frozenset[str]:
+        key = (doc_types, document_ids)
+        if key not in self.admitted:
+            self.admitted[key] = frozenset(
+                cid for cid, (doc_type, document_id) in self.meta.items()
+                if (not doc_types or doc_type in doc_types) and (not document_ids or document_id in document_ids)
+            )
+        return self.admitted[key]
 
 
 class LexicalChannels:
@@ -138,6 +149,12 @@ class LexicalChannels:
         self._state = _State(indexes, meta, version)
         if persist:
             self.save()
+
+    def admitted_ids(self, doc_types: tuple[str, ...] = (), document_ids: tuple[str, ...] = ()) -> frozenset[str] | None:
+        """The chunk ids of the given types and documents (None: no filter), for the dense search."""
+        if not doc_types and not document_ids:
+            return None
+        return self._state.admitted_ids(doc_types, document_ids)
 
     def coverage(self, query: str) -> float:
         """Share of the query's words the corpus knows: low for questions in another language."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,6 @@ class Filters:
 
     doc_type: tuple[str, ...] = ()
     document_id: tuple[str, ...] = ()
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses = []
-        if self.doc_type:
-            clauses.append({"doc_type": {"$in": list(self.doc_type)}})
-        if self.document_id:
-            clauses.append({"document_id": {"$in": list(self.document_id)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def is_empty(self) -> bool:
         return not (self.doc_type or self.document_id)

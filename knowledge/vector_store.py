@@ -4,6 +4,9 @@ Chroma is the source of truth for stored chunks: the lexical index and the manif
 be rebuilt from it. The collection's metadata records the embedding model that built it and a
 `version` counter that changes on every write, so other processes sharing a Chroma server know
 when their lexical index is stale.
+
+Collections up to `memory_max_chunks` are searched in memory (`knowledge.dense_memory`):
+exact, and several times faster than a Chroma query.
 """
 
 from __future__ import annotations
@@ -14,18 +17,19 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import AbstractSet, Any, Iterator
 
 import chromadb
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
 from ingest.models import Chunk
+from knowledge.dense_memory import DenseSnapshot
 from knowledge.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 
-_GET_PAGE = 2000
+_GET_PAGE = 500  # larger pages make Chroma hold on to more memory, and are no faster
 _WRITE_BATCH = 2000
 
 
@@ -71,7 +75,7 @@ class _ChunkCache:
     """
 
     def __init__(self, size: int = 8192):
-        self._size = size
+        self.size = size
         self._items: OrderedDict[str, StoredChunk] = OrderedDict()
         self._version: str | None = None
         self.generation = 0
@@ -90,7 +94,7 @@ class _ChunkCache:
                 return
             for chunk in chunks:
                 self._items[chunk.chunk_id] = chunk
-            while len(self._items) > self._size:
+            while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
     def forget_unless(self, version: str | None) -> None:
@@ -140,7 +144,8 @@ class VectorStore:
     >>> store.query(embedder.embed_query("missie"), k=5)                               # doctest: +SKIP
     """
 
-    def __init__(self, client: chromadb.api.ClientAPI, name: str, embedder: Embedder):
+    def __init__(self, client: chromadb.api.ClientAPI, name: str, embedder: Embedder, *,
+                 memory_max_chunks: int = 50_000):
         if len(name) < 3:
             raise ValueError("Chroma collection names need at least 3 characters")
         self._client = client
@@ -149,6 +154,11 @@ class VectorStore:
         self._function = _ChromaEmbeddingFunction(embedder)
         self._chunks = _ChunkCache()
         self._collection = self._open()
+        self._memory_max = memory_max_chunks
+        self._memory: DenseSnapshot | None = None
+        self._memory_lock = threading.RLock()  # loading and this process's writes, one at a time
+        self._seen_version: str | None = None  # the newest version this process read or wrote
+        self._too_large_at: str | None = None  # the version at which the collection was too large to hold
 
     def _open(self):
         collection = self._client.get_or_create_collection(
@@ -174,16 +184,29 @@ class VectorStore:
 
     def version(self) -> str:
         """Changes on every write, also when another process wrote."""
-        version = str(self._client.get_collection(self._name, embedding_function=self._function).metadata.get("version", ""))
+        version = self._read_version()
         self._chunks.forget_unless(version)  # another process wrote: its documents may have changed
+        self._seen_version = version
+        memory = self._memory
+        if memory is not None and memory.version != version:
+            self._memory = None  # reloaded by the next query
         return version
 
-    def _bump_version(self) -> None:
+    @property
+    def in_memory(self) -> bool:
+        """True while dense search runs on an in-memory copy (which also survives a Chroma outage)."""
+        return self._memory is not None
+
+    def _read_version(self) -> str:
+        return str(self._client.get_collection(self._name, embedding_function=self._function).metadata.get("version", ""))
+
+    def _bump_version(self) -> str:
         self._chunks.forget_unless(None)
         metadata = dict(self._collection.metadata or {})
         metadata.pop("hnsw:space", None)  # the distance function cannot be modified
-        metadata["version"] = uuid.uuid4().hex
+        metadata["version"] = self._seen_version = uuid.uuid4().hex
         self._collection.modify(metadata=metadata)
+        return metadata["version"]
 
     def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
         return self._embedder.embed_documents([chunk.indexed_text for chunk in chunks])
@@ -201,19 +224,32 @@ class VectorStore:
             return
         step = min(_WRITE_BATCH, self._client.get_max_batch_size())
         write = self._collection.add if new else self._collection.upsert
-        for start in range(0, len(chunks), step):
-            part = chunks[start : start + step]
-            write(
-                ids=[chunk.chunk_id for chunk in part],
-                embeddings=embeddings[start : start + step],
-                documents=[chunk.text for chunk in part],
-                metadatas=[chunk_metadata(chunk) for chunk in part],
-            )
-        self._bump_version()
+        with self._memory_lock:
+            for start in range(0, len(chunks), step):
+                part = chunks[start : start + step]
+                write(
+                    ids=[chunk.chunk_id for chunk in part],
+                    embeddings=embeddings[start : start + step],
+                    documents=[chunk.text for chunk in part],
+                    metadatas=[chunk_metadata(chunk) for chunk in part],
+                )
+            version = self._bump_version()
+            if self._memory is not None:
+                self._keep_memory(self._memory.upserted([chunk.chunk_id for chunk in chunks], embeddings, version))
 
     def delete_document(self, document_id: str) -> None:
-        self._collection.delete(where={"document_id": document_id})
-        self._bump_version()
+        with self._memory_lock:
+            ids = self.ids_of_document(document_id) if self._memory is not None else []
+            self._collection.delete(where={"document_id": document_id})
+            version = self._bump_version()
+            if self._memory is not None:
+                self._keep_memory(self._memory.without(set(ids), version))
+
+    def _keep_memory(self, memory: DenseSnapshot) -> None:
+        if len(memory) > self._memory_max:
+            self._memory, self._too_large_at = None, memory.version
+        else:
+            self._memory = memory
 
     def ids_of_document(self, document_id: str) -> list[str]:
         return self._collection.get(where={"document_id": document_id}, include=[])["ids"]
@@ -240,20 +276,66 @@ class VectorStore:
 
     def iter_all(self) -> Iterator[StoredChunk]:
         """Every stored chunk, paged so 100k chunks do not load in one response."""
-        offset = 0
-        while True:
-            page = self._collection.get(include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset)
+        for page in self._pages(["documents", "metadatas"]):
             for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
                 yield StoredChunk(cid, text, dict(meta))
+
+    def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            page = self._collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            yield page
             if len(page["ids"]) < _GET_PAGE:
                 return
             offset += _GET_PAGE
 
-    def query(self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """Nearest chunks as (chunk_id, cosine similarity).
+    def query(self, embedding: np.ndarray, k: int, doc_types: tuple[str, ...] = (),
+              document_ids: tuple[str, ...] = (), allowed: AbstractSet[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity), optionally only of some types or documents.
 
-        Chroma returns fewer than `k` when the collection is smaller (even empty), so no `count()`
-        round trip is needed first.
+        The in-memory search holds no metadata: with filters it needs `allowed`, the chunk ids
+        they admit (without it, a filtered query goes to Chroma). Chroma returns fewer than `k`
+        when the collection is smaller (even empty), so no `count()` round trip is needed first.
         """
-        result = self._collection.query(query_embeddings=[embedding], n_results=k, where=where or None, include=["distances"])
+        filtered = bool(doc_types or document_ids)
+        if not filtered or allowed is not None:
+            memory = self._memory or self._load_memory()
+            if memory is not None:
+                return memory.search(embedding, k, allowed if filtered else None)
+        clauses = [{field: {"$in": list(values)}}
+                   for field, values in (("doc_type", doc_types), ("document_id", document_ids)) if values]
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses} if clauses else None
+        result = self._collection.query(query_embeddings=[embedding], n_results=k, where=where, include=["distances"])
         return [(cid, 1.0 - float(distance)) for cid, distance in zip(result["ids"][0], result["distances"][0])]
+
+    def _load_memory(self) -> DenseSnapshot | None:
+        """Read every embedding into memory if the collection is small enough (else None: use Chroma)."""
+        if self._memory_max <= 0 or (self._too_large_at is not None and self._too_large_at == self._seen_version):
+            return None
+        with self._memory_lock:
+            if self._memory is not None:
+                return self._memory
+            version = self._read_version()
+            count = self._collection.count()
+            if count > self._memory_max:
+                self._too_large_at = self._seen_version = version
+                return None
+            # A collection the chunk cache can hold whole also brings its passages along: answers
+            # then never wait for Chroma (a read of 10 passages costs about 1 ms).
+            prefill = count <= self._chunks.size
+            generation = self._chunks.generation
+            ids, parts, chunks = [], [], []
+            for page in self._pages(["embeddings", "documents", "metadatas"] if prefill else ["embeddings"]):
+                ids.extend(page["ids"])
+                parts.append(np.asarray(page["embeddings"], dtype=np.float32))
+                if prefill:
+                    chunks.extend(StoredChunk(cid, text, dict(meta))
+                                  for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]))
+            if self._read_version() != version:
+                return None  # another process wrote meanwhile: the next query loads again
+            matrix = np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
+            self._memory = DenseSnapshot.from_stored(ids, matrix, version)
+            self._seen_version = version
+            self._chunks.put_many(chunks, generation)
+            log.info("dense search in memory: %d chunks, %.0f MB", len(ids), self._memory.nbytes / 1e6)
+            return self._memory

@@ -101,7 +101,7 @@ def warm_up(container: Container) -> None:
     """Load models and indices before the first request, and apply the retention policy."""
     try:
         container.service
-        container.embedder.embed_query("warm-up")
+        container.retriever.search("warm-up", k=1)  # embeds, and loads the in-memory dense copy
         removed = container.conversations.purge_older_than(container.settings.retention_days)
         if removed:
             log.info("deleted %d conversations older than %d days", removed, container.settings.retention_days)

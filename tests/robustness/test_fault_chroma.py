@@ -1,5 +1,6 @@
-"""Chroma in server mode goes away: /health says degraded, /api/ask answers 503 in Dutch, and the
-app recovers by itself when the server is back (same port, same data)."""
+"""Chroma in server mode goes away: /health says degraded; a knowledge base searched in memory
+keeps answering from that copy, one searched in Chroma answers 503 in Dutch; either way the app
+recovers by itself when the server is back (same port, same data)."""
 
 from __future__ import annotations
 
@@ -88,11 +89,25 @@ def answers_again(client):
     return response.status_code == 200 and response.json()
 
 
+def assert_answers_from_memory(client, before: dict) -> None:
+    health = client.get("/health").json()
+    assert (health["status"], health["detail"]) == ("degraded", "kennisbank niet bereikbaar")
+    for _ in range(3):  # also after the next version check (once a second) has failed
+        response = client.post("/api/ask", json={"question": PROBE_QUESTION})
+        assert response.status_code == 200, response.text
+        assert response.json()["answer"] == before["answer"]
+        time.sleep(0.6)
+    search = client.post("/api/search", json={"query": "studiedienst"})
+    assert search.status_code == 200 and search.json()["results"]
+
+
 @pytest.mark.slow
-def test_an_unreachable_chroma_server_degrades_and_recovers_by_itself(tmp_path, chroma, embedder):
+@pytest.mark.parametrize("in_memory", [True, False], ids=["dense-in-memory", "dense-in-chroma"])
+def test_an_unreachable_chroma_server_degrades_and_recovers_by_itself(tmp_path, chroma, embedder, in_memory):
     from assistant.container import Container
 
-    settings = make_settings(tmp_path / "data", chroma_url=f"http://127.0.0.1:{chroma.port}")
+    settings = make_settings(tmp_path / "data", chroma_url=f"http://127.0.0.1:{chroma.port}",
+                             dense_memory_max_chunks=50_000 if in_memory else 0)
     container = Container(settings, embedder=embedder)
     assert container.kb.ingest([BUNDLED]).count("added") == 3
 
@@ -100,16 +115,20 @@ def test_an_unreachable_chroma_server_degrades_and_recovers_by_itself(tmp_path, 
         before = answers_again(client)
         assert before and before["grounded"]
         assert client.get("/health").json()["status"] == "ok"
+        assert container.kb.vectors.in_memory is in_memory
 
         chroma.kill()
-        assert_unavailable(client)
+        if in_memory:
+            assert_answers_from_memory(client, before)
+        else:
+            assert_unavailable(client)
 
         chroma.start()  # same port, same folder
         after = until(lambda: answers_again(client))
         assert after, "the app did not recover after Chroma came back"
         assert after["answer"] == before["answer"]
         assert [c["chunk_id"] for c in after["citations"]] == [c["chunk_id"] for c in before["citations"]]
-        health = client.get("/health").json()
+        health = until(lambda: client.get("/health").json()["status"] == "ok" and client.get("/health").json())
         assert (health["status"], health["documents"], health["chunks"]) == ("ok", 3, 7)
 
 
