@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     )
     collection: str = Field("vvp_chunks", description="Name of the Chroma collection (at least 3 characters).")
     dense_memory_max_chunks: int = Field(
-        50_000, ge=0, description="Up to this many chunks, dense search runs exactly in memory "
+        10_000, ge=0, description="Up to this many chunks, dense search runs exactly in memory "
         "(about 2 MB per 1,000 chunks) instead of in Chroma; 0 = always Chroma.",
     )
     chunk_size: int = Field(1000, ge=200, le=8000, description="Target chunk size in characters.")

@@ -145,7 +145,7 @@ class VectorStore:
     """
 
     def __init__(self, client: chromadb.api.ClientAPI, name: str, embedder: Embedder, *,
-                 memory_max_chunks: int = 50_000):
+                 memory_max_chunks: int = 10_000):
         if len(name) < 3:
             raise ValueError("Chroma collection names need at least 3 characters")
         self._client = client

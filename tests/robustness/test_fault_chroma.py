@@ -107,7 +107,7 @@ def test_an_unreachable_chroma_server_degrades_and_recovers_by_itself(tmp_path, 
     from assistant.container import Container
 
     settings = make_settings(tmp_path / "data", chroma_url=f"http://127.0.0.1:{chroma.port}",
-                             dense_memory_max_chunks=50_000 if in_memory else 0)
+                             dense_memory_max_chunks=10_000 if in_memory else 0)
     container = Container(settings, embedder=embedder)
     assert container.kb.ingest([BUNDLED]).count("added") == 3
 
