@@ -10,6 +10,7 @@ English or French questions).
 from __future__ import annotations
 
 import math
+import os
 from functools import lru_cache
 import re
 import threading
@@ -232,7 +233,12 @@ class EvidenceScorer:
         found = coverage(weights, top.title, top.section, top.text)
         lexical = max(found.share, best.lexical)
         support = 0.6 * lexical + 0.4 * dense
-        if self._lacks_key_term(question, weights, found.missing) and best.dense < STRONG_DENSE:
+        # A compound matched by its n-grams only is missing unless its parts are there as words.
+        passage_terms = _terms(top.title) | _terms(top.section) | _terms(top.text)
+        absent = found.missing + tuple(term for term in found.partial
+                                       if len(SURFACE.get(term, term)) >= SHORT_WORD
+                                       and not variant_found(term, passage_terms))
+        if self._lacks_key_term(question, weights, absent) and best.dense < STRONG_DENSE:
             support *= RARE_MISSING_PENALTY
         if not answer_type_present(question, " ".join(_in_context(best, hits, units))):
             support *= ANSWER_TYPE_PENALTY
@@ -266,6 +272,7 @@ class EvidenceScorer:
 class Coverage:
     share: float
     missing: tuple[str, ...]
+    partial: tuple[str, ...] = ()  # found by their character n-grams only
 
 
 @lru_cache(maxsize=50_000)
@@ -291,7 +298,7 @@ def coverage(weights: dict[str, float], *texts: str) -> Coverage:
         return Coverage(0.0, ())
     terms = frozenset().union(*(_terms(text) for text in texts))
     grams: frozenset[str] | None = None
-    covered, missing = 0.0, []
+    covered, missing, partial = 0.0, [], []
     for term, weight in weights.items():
         if term in terms:
             covered += weight
@@ -303,9 +310,45 @@ def coverage(weights: dict[str, float], *texts: str) -> Coverage:
             needed = PARTIAL_MATCH_SHORT if len(word) < SHORT_WORD else PARTIAL_MATCH_LONG
             if len(term_grams & grams) / len(term_grams) >= needed:
                 covered += 0.8 * weight
+                partial.append(term)
                 continue
         missing.append(term)
-    return Coverage(covered / total, tuple(missing))
+    return Coverage(covered / total, tuple(missing), tuple(partial))
+
+
+# Linking sounds between the parts of a Dutch compound: "stad-s-bestuur", "boek-en-kast".
+_LINKS = ("", "s", "e", "en")
+
+
+def variant_found(term: str, terms: frozenset[str]) -> bool:
+    """True when `terms` hold another form of the word behind `term`: another inflection or
+    derivation ("nederlands" / "nederland", "buitenlander" / "buitenlands"), a compound built on
+    it ("bijstand" in "bijstandsuitkering"), or its parts as words of their own
+    ("provinciebesturen" in "de besturen van de provincies"). Not "bouwvergunning" in
+    "bouwwerken ... vergunning", whose character n-grams are all there too.
+
+    >>> variant_found(stem_words("bouwvergunning")[0], _terms("bouwwerken met een vergunning"))
+    False
+    >>> variant_found(stem_words("provinciebesturen")[0], _terms("de besturen van de provincies"))
+    True
+    >>> variant_found(stem_words("bijstand")[0], _terms("een bijstandsuitkering"))
+    True
+    """
+    word = SURFACE.get(term, term)
+    for other in terms:
+        if any(len(form) >= 5 and (other.startswith(form) or other.endswith(form)) for form in (term, word)):
+            return True
+        shared = len(os.path.commonprefix((term, other)))
+        if shared >= 5 and shared >= 0.8 * min(len(term), len(other)):
+            return True
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if stem(tail) not in terms:
+            continue
+        for link in _LINKS:
+            if head.endswith(link) and len(head) - len(link) >= 3 and stem(head[: len(head) - len(link)]) in terms:
+                return True
+    return False
 
 
 SURFACE: dict[str, str] = {}  # stem -> a word it came from (character n-grams need the word)
