@@ -228,7 +228,10 @@ class EvidenceScorer:
         dense = max(max(unit.dense for unit in units[:5]), passage_dense)
         if is_foreign(question):
             # Cross-lingual similarities run lower than Dutch-Dutch ones: calibrated separately.
-            return min(1.0, dense / FOREIGN_DENSE_SCALE)
+            support = min(1.0, dense / FOREIGN_DENSE_SCALE)
+            if not answer_type_present(question, " ".join(_in_context(best, hits, units))):
+                support *= ANSWER_TYPE_PENALTY
+            return float(support)
         weights = self.question_terms(question)
         found = coverage(weights, top.title, top.section, top.text)
         lexical = max(found.share, best.lexical)
@@ -402,12 +405,50 @@ ASKS_DATE = re.compile(
     r"in welk jaar|welk jaar|when (?:was|were|did)|en quelle année|quand (?:a|ont|est|fut))", re.IGNORECASE)
 
 
+# Contact details, in Dutch, English and French: a question that asks for one ("Wat is het
+# e-mailadres van ...", "What is the VVP's phone number?") needs one in the answer. Only that
+# frame counts: "Kan ik per e-mail reageren?" or "Hoe geef ik mijn nieuw adres door?" ask other
+# things. The e-mail address comes first, since "e-mailadres" also says "adres".
+_ASKS_FOR = (r"^\s*(?:(?:wat|welk|welke) (?:is|zijn|was) (?:het|de|hun|haar|zijn)|"
+             r"what(?:'s| is| are) (?:the|their|its|his|her|[\w-]+'s)|"
+             r"quel(?:le)?s? (?:est|sont) (?:le |la |l'|les |son |sa |leur )?)(?:\s?[\w'’-]+){{0,3}}?\s?(?:{noun})\b")
+
+
+def _asks_for(noun: str) -> re.Pattern[str]:
+    return re.compile(_ASKS_FOR.format(noun=noun), re.IGNORECASE)
+
+
+ANSWER_TYPES = (
+    (_asks_for(r"e-?mail(?:adres| address)?|mailadres|courriel|adresse e-mail"),
+     re.compile(r"[\w.+-]+@[\w-]+\.\w|\[at\]|\(at\)", re.IGNORECASE)),
+    (_asks_for(r"telefoon(?:nummer)?|gsm-?nummer|(?:tele)?phone(?: number)?|num[ée]ro de t[ée]l[ée]phone|t[ée]l[ée]phone"),
+     re.compile(r"\+?\d[\d /.-]{6,}\d")),
+    (_asks_for(r"website|webadres|webpagina|webstek|url|site (?:web|internet)"),
+     re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:be|nl|eu|com|org|net|vlaanderen|brussels)\b", re.IGNORECASE)),
+    (_asks_for(r"(?:post)?adres|(?:postal )?address|adresse(?: postale)?"),
+     re.compile(r"\b\d{4}\s+[A-Z][a-z]|\b\w+(?:straat|laan|plein|steenweg|weg|lei|dreef|kaai|markt|square)\s+\d+"
+                r"|\b(?:rue|avenue|boulevard)\s+\w+", re.IGNORECASE)),
+)
+
+
 def answer_type_present(question: str, text: str) -> bool:
-    """A "hoeveel" question needs a number in the answer, "wanneer werd ..." a date."""
+    """A "hoeveel" question needs a number in the answer, "wanneer werd ..." a date, a question
+    for an e-mail address, phone number, website or postal address one of those.
+
+    >>> answer_type_present("Wat is het e-mailadres van de VVP?", "De VVP is een vereniging.")
+    False
+    >>> answer_type_present("What is the VVP's email address?", "Mail naar info@vvp.be.")
+    True
+    >>> answer_type_present("Kan ik mijn aangifte per e-mail indienen?", "Dat kan via het loket.")
+    True
+    """
     if ASKS_NUMBER.search(question):
         return bool(NUMBER.search(text))
     if ASKS_DATE.search(question):
         return bool(DATE.search(text))
+    for asks, shows in ANSWER_TYPES:
+        if asks.search(question):
+            return bool(shows.search(text))
     return True
 
 

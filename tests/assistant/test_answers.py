@@ -52,6 +52,9 @@ def test_every_answer_sentence_is_a_quote_from_its_source(vvp_container):
     "Wat is het postadres van de VVP?",
     "Wat is het telefoonnummer van de VVP?",
     "Hoeveel inwoners heeft Gent?",
+    "Wat is het e-mailadres van de VVP?",
+    "What is the VVP's email address?",
+    "Quelle est l'adresse de la VVP ?",
 ])
 def test_refuses_when_no_passage_supports_the_question(vvp_container, question):
     answer = vvp_container.service.ask(question)
