@@ -1,0 +1,212 @@
+"""How a question's words, and the kind of answer it wants, are found in a passage.
+
+Pure functions over text, used by `assistant.evidence`: the coverage of a question's stemmed
+terms (by stem, by another form of the word, by the parts of a compound, by character n-grams),
+whether a passage holds the kind of answer asked for (a number, a date, contact details), the
+names in a question, and whether it is in English or French rather than Dutch.
+
+>>> coverage({"provincie": 1.0, "bestuur": 1.0}, "De provincies besturen samen.").share
+1.0
+>>> is_foreign("What does the VVP do in Brussels?")
+True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from knowledge.analysis import char_ngrams, stem, word_tokens, words
+
+# Share of a word's character n-grams that counts it as found: short words ("richt" in
+# "oprichten") need less than compounds, whose parts must all be there ("bouwvergunning" is not
+# found by "vergunning", "provinciebesturen" is by "besturen van de provincies").
+PARTIAL_MATCH_SHORT, PARTIAL_MATCH_LONG, SHORT_WORD = 0.5, 0.7, 7
+
+DUTCH_FUNCTION_WORDS = frozenset("de het een en van is zijn wat wie welke hoe waar wanneer waarom ik je u er in op voor met niet ook".split())
+FOREIGN_FUNCTION_WORDS = frozenset(
+    """
+    the a an and of is are was what who which how where when why does do did can could should would in on for
+    with to this that it its their there le la les un une des du est sont que qui quel quelle quels quelles
+    comment pourquoi où quand fait font avec pour dans sur au aux ce cette ces
+    """.split()
+)
+
+@dataclass(frozen=True)
+class Coverage:
+    share: float
+    missing: tuple[str, ...]
+    partial: tuple[str, ...] = ()  # found by their character n-grams only
+
+
+@lru_cache(maxsize=50_000)
+def terms_of(text: str) -> frozenset[str]:
+    return frozenset(word_tokens(text))
+
+
+@lru_cache(maxsize=50_000)
+def _grams(text: str) -> frozenset[str]:
+    return frozenset(char_ngrams(text))
+
+
+def coverage(weights: dict[str, float], *texts: str) -> Coverage:
+    """Share of the question's idf mass found in `texts`, and the terms not found.
+
+    A term counts as found when its stem occurs, or when most of its character n-grams do
+    (compounds and inflections: "provinciebesturen" in "de besturen van de provincies").
+    Each text's analysis is cached: the same passages, titles and lead-ins come back for every
+    unit of a passage and for related questions.
+    """
+    total = sum(weights.values())
+    if total <= 0:
+        return Coverage(0.0, ())
+    terms = frozenset().union(*(terms_of(text) for text in texts))
+    grams: frozenset[str] | None = None
+    covered, missing, partial = 0.0, [], []
+    for term, weight in weights.items():
+        if term in terms:
+            covered += weight
+            continue
+        word = SURFACE.get(term, term)
+        term_grams = set(char_ngrams(word)) if len(word) >= 5 else set()
+        if term_grams:
+            grams = grams if grams is not None else frozenset().union(*(_grams(text) for text in texts))
+            needed = PARTIAL_MATCH_SHORT if len(word) < SHORT_WORD else PARTIAL_MATCH_LONG
+            if len(term_grams & grams) / len(term_grams) >= needed:
+                covered += 0.8 * weight
+                partial.append(term)
+                continue
+        missing.append(term)
+    return Coverage(covered / total, tuple(missing), tuple(partial))
+
+
+def absent_terms(found: Coverage, *texts: str) -> tuple[str, ...]:
+    """The terms `texts` lack: those not found at all, and long words found only through
+    character n-grams scattered over other words, with no other form of the word present."""
+    present = frozenset().union(*(terms_of(text) for text in texts))
+    scattered = tuple(term for term in found.partial
+                      if len(SURFACE.get(term, term)) >= SHORT_WORD and not variant_found(term, present))
+    return found.missing + scattered
+
+
+# Linking sounds between the parts of a Dutch compound: "stad-s-bestuur", "boek-en-kast".
+_LINKS = ("", "s", "e", "en")
+
+
+def variant_found(term: str, terms: frozenset[str]) -> bool:
+    """True when `terms` hold another form of the word behind `term`: another inflection or
+    derivation ("nederlands" / "nederland", "buitenlander" / "buitenlands"), a compound built on
+    it ("bijstand" in "bijstandsuitkering"), or its parts as words of their own
+    ("provinciebesturen" in "de besturen van de provincies"). Not "bouwvergunning" in
+    "bouwwerken ... vergunning", whose character n-grams are all there too.
+
+    >>> variant_found(stem_words("bouwvergunning")[0], terms_of("bouwwerken met een vergunning"))
+    False
+    >>> variant_found(stem_words("provinciebesturen")[0], terms_of("de besturen van de provincies"))
+    True
+    >>> variant_found(stem_words("bijstand")[0], terms_of("een bijstandsuitkering"))
+    True
+    """
+    word = SURFACE.get(term, term)
+    for other in terms:
+        if any(len(form) >= 5 and (other.startswith(form) or other.endswith(form)) for form in (term, word)):
+            return True
+        shared = len(os.path.commonprefix((term, other)))
+        if shared >= 5 and shared >= 0.8 * min(len(term), len(other)):
+            return True
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if stem(tail) not in terms:
+            continue
+        for link in _LINKS:
+            if head.endswith(link) and len(head) - len(link) >= 3 and stem(head[: len(head) - len(link)]) in terms:
+                return True
+    return False
+
+
+SURFACE: dict[str, str] = {}  # stem -> a word it came from (character n-grams need the word)
+
+
+def stem_words(text: str) -> list[str]:
+    """Stemmed terms of `text`, remembering a surface word per stem for partial matching."""
+    terms = []
+    for word in words(text):
+        term = stem(word)
+        if len(SURFACE) < 100_000:
+            SURFACE.setdefault(term, word)
+        terms.append(term)
+    return terms
+
+NUMBER = re.compile(
+    r"\d|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|"
+    r"honderd|duizend|miljoen|miljard|enkele|meerdere|alle|geen|beide|tal)\b", re.IGNORECASE)
+DATE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+    r"november|december|eeuw|jaar|jaren)\b", re.IGNORECASE)
+ASKS_NUMBER = re.compile(r"^\s*(?:hoeveel|how many|how much|combien)\b", re.IGNORECASE)
+ASKS_DATE = re.compile(
+    r"^\s*(?:(?:sinds |tot )?wanneer (?:werd|werden|was|waren|is|zijn)\b.*\b(?:ge\w+|opgericht|\w+d)\b|"
+    r"in welk jaar|welk jaar|when (?:was|were|did)|en quelle année|quand (?:a|ont|est|fut))", re.IGNORECASE)
+
+
+# Contact details, in Dutch, English and French: a question that asks for one ("Wat is het
+# e-mailadres van ...", "What is the VVP's phone number?") needs one in the answer. Only that
+# frame counts: "Kan ik per e-mail reageren?" or "Hoe geef ik mijn nieuw adres door?" ask other
+# things. The e-mail address comes first, since "e-mailadres" also says "adres".
+_ASKS_FOR = (r"^\s*(?:(?:wat|welk|welke) (?:is|zijn|was) (?:het|de|hun|haar|zijn)|"
+             r"what(?:'s| is| are) (?:the|their|its|his|her|[\w-]+'s)|"
+             r"quel(?:le)?s? (?:est|sont) (?:le |la |l'|les |son |sa |leur )?)(?:\s?[\w'’-]+){{0,3}}?\s?(?:{noun})\b")
+
+
+def _asks_for(noun: str) -> re.Pattern[str]:
+    return re.compile(_ASKS_FOR.format(noun=noun), re.IGNORECASE)
+
+
+ANSWER_TYPES = (
+    (_asks_for(r"e-?mail(?:adres| address)?|mailadres|courriel|adresse e-mail"),
+     re.compile(r"[\w.+-]+@[\w-]+\.\w|\[at\]|\(at\)", re.IGNORECASE)),
+    (_asks_for(r"telefoon(?:nummer)?|gsm-?nummer|(?:tele)?phone(?: number)?|num[ée]ro de t[ée]l[ée]phone|t[ée]l[ée]phone"),
+     re.compile(r"\+?\d[\d /.-]{6,}\d")),
+    (_asks_for(r"website|webadres|webpagina|webstek|url|site (?:web|internet)"),
+     re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:be|nl|eu|com|org|net|vlaanderen|brussels)\b", re.IGNORECASE)),
+    (_asks_for(r"(?:post)?adres|(?:postal )?address|adresse(?: postale)?"),
+     re.compile(r"\b\d{4}\s+[A-Z][a-z]|\b\w+(?:straat|laan|plein|steenweg|weg|lei|dreef|kaai|markt|square)\s+\d+"
+                r"|\b(?:rue|avenue|boulevard)\s+\w+", re.IGNORECASE)),
+)
+
+
+def answer_type_present(question: str, text: str) -> bool:
+    """A "hoeveel" question needs a number in the answer, "wanneer werd ..." a date, a question
+    for an e-mail address, phone number, website or postal address one of those.
+
+    >>> answer_type_present("Wat is het e-mailadres van de VVP?", "De VVP is een vereniging.")
+    False
+    >>> answer_type_present("What is the VVP's email address?", "Mail naar info@vvp.be.")
+    True
+    >>> answer_type_present("Kan ik mijn aangifte per e-mail indienen?", "Dat kan via het loket.")
+    True
+    """
+    if ASKS_NUMBER.search(question):
+        return bool(NUMBER.search(text))
+    if ASKS_DATE.search(question):
+        return bool(DATE.search(text))
+    for asks, shows in ANSWER_TYPES:
+        if asks.search(question):
+            return bool(shows.search(text))
+    return True
+
+
+def names_in(question: str) -> set[str]:
+    """Stemmed terms of capitalised words after the first word: names, places, acronyms."""
+    words = question.split()[1:]
+    return {term for word in words if word[:1].isupper() for term in word_tokens(word)}
+
+
+def is_foreign(question: str) -> bool:
+    """True when the question's function words are mostly English or French, not Dutch."""
+    tokens = re.findall(r"[a-zà-ÿ']+", question.lower())
+    foreign = sum(1 for token in tokens if token in FOREIGN_FUNCTION_WORDS)
+    dutch = sum(1 for token in tokens if token in DUTCH_FUNCTION_WORDS)
+    return foreign > dutch

@@ -1,0 +1,77 @@
+"""Matching a question against a passage (`assistant.matching`).
+
+A question's term is found in a passage by its stem, by another form of the word, or by the
+parts of a compound; character n-grams alone do not make a rare compound present (they are
+scattered over other words), which is what lets the support score refuse such a question.
+
+A question that asks for a number, a date or contact details needs one in the passage that
+answers it; a question that only mentions such a thing asks something else.
+"""
+
+import pytest
+
+from assistant.matching import answer_type_present, coverage, stem_words, terms_of, variant_found
+
+
+def term(word: str) -> str:
+    return stem_words(word)[0]  # also remembers the surface word, as analysing a question does
+
+
+@pytest.mark.parametrize("word, passage", [
+    ("provinciebesturen", "de besturen van de provincies"),   # compound parts as words
+    ("stadsbestuur", "het bestuur van de stad"),               # with a linking s
+    ("bijstand", "wie een bijstandsuitkering krijgt"),         # head of a longer compound
+    ("Nederlandse", "overleg met Nederland"),                 # derivation
+    ("buitenlander", "een buitenlands diploma"),
+    ("reintegratie", "het reintegratieplan"),
+])
+def test_another_form_of_the_word_counts_as_found(word, passage):
+    assert variant_found(term(word), terms_of(passage))
+
+
+@pytest.mark.parametrize("word, passage", [
+    ("bouwvergunning", "van bouwwerken met een vergunning"),  # every n-gram is there, the word is not
+    ("bouwvergunning", "een vergunning"),                     # the tail alone is less specific
+    ("vluchten", "recreatieve luchtvaart en vlugge vliegtuigen"),
+    ("wegbeheer", "de wegwijzer van de beheerder"),
+])
+def test_scattered_character_ngrams_do_not_make_a_word_present(word, passage):
+    assert not variant_found(term(word), terms_of(passage))
+
+
+def test_coverage_tells_partial_matches_apart():
+    weights = {term("bouwvergunning"): 3.0, term("eigenaar"): 1.0}
+    found = coverage(weights, "Van bouwwerken kan de eigenaar een vergunning vragen.")
+    assert found.partial == (term("bouwvergunning"),) and found.missing == ()
+    assert found.share == pytest.approx((0.8 * 3.0 + 1.0) / 4.0)
+
+FOUNDATION = "De VVP werd opgericht in 1990 en telt vijf provincies."
+CONTACT = ("VVP, Generaal Lemanstraat 67, 2018 Antwerpen. Tel. 03 240 50 00, info@vvp.be, "
+           "www.vvp.be.")
+MISSION = "De VVP behartigt de belangen van de provincies bij de Vlaamse overheid."
+
+
+@pytest.mark.parametrize("question", [
+    "Wat is het e-mailadres van de VVP?",
+    "Wat is het algemene telefoonnummer van de VVP?",
+    "Wat is de website van de VVP?",
+    "Wat is het postadres van de VVP?",
+    "What is the VVP's email address?",
+    "What's the phone number of the VVP?",
+    "Quelle est l'adresse de la VVP ?",
+    "Hoeveel provincies telt de VVP?",
+    "Wanneer werd de VVP opgericht?",
+])
+def test_a_question_for_a_detail_needs_that_detail(question):
+    assert not answer_type_present(question, MISSION)
+    assert answer_type_present(question, CONTACT if "opgericht" not in question else FOUNDATION)
+
+
+@pytest.mark.parametrize("question", [
+    "Kan ik mijn vraag per e-mail stellen?",
+    "Hoe geef ik mijn nieuw adres door aan de provincie?",
+    "Waarom belt de provincie mij via telefoon?",
+    "Wat doet de VVP voor de provincies?",
+])
+def test_a_question_that_only_mentions_a_detail_asks_something_else(question):
+    assert answer_type_present(question, MISSION)
