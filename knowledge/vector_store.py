@@ -312,30 +312,37 @@ class VectorStore:
         """Read every embedding into memory if the collection is small enough (else None: use Chroma)."""
         if self._memory_max <= 0 or (self._too_large_at is not None and self._too_large_at == self._seen_version):
             return None
-        with self._memory_lock:
-            if self._memory is not None:
-                return self._memory
-            version = self._read_version()
-            count = self._collection.count()
-            if count > self._memory_max:
-                self._too_large_at = self._seen_version = version
-                return None
-            # A collection the chunk cache can hold whole also brings its passages along: answers
-            # then never wait for Chroma (a read of 10 passages costs about 1 ms).
-            prefill = count <= self._chunks.size
-            generation = self._chunks.generation
-            ids, parts, chunks = [], [], []
-            for page in self._pages(["embeddings", "documents", "metadatas"] if prefill else ["embeddings"]):
-                ids.extend(page["ids"])
-                parts.append(np.asarray(page["embeddings"], dtype=np.float32))
-                if prefill:
-                    chunks.extend(StoredChunk(cid, text, dict(meta))
-                                  for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]))
-            if self._read_version() != version:
-                return None  # another process wrote meanwhile: the next query loads again
-            matrix = np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
-            self._memory = DenseSnapshot.from_stored(ids, matrix, version)
-            self._seen_version = version
-            self._chunks.put_many(chunks, generation)
-            log.info("dense search in memory: %d chunks, %.0f MB", len(ids), self._memory.nbytes / 1e6)
-            return self._memory
+        # A write or another load is under way: this query asks Chroma rather than wait for it.
+        if not self._memory_lock.acquire(blocking=False):
+            return None
+        try:
+            return self._memory or self._read_memory()
+        finally:
+            self._memory_lock.release()
+
+    def _read_memory(self) -> DenseSnapshot | None:
+        """Read every embedding (and, for a small collection, every passage); the caller holds the lock."""
+        version = self._read_version()
+        count = self._collection.count()
+        if count > self._memory_max:
+            self._too_large_at = self._seen_version = version
+            return None
+        # A collection the chunk cache can hold whole also brings its passages along: answers
+        # then never wait for Chroma (a read of 10 passages costs about 1 ms).
+        prefill = count <= self._chunks.size
+        generation = self._chunks.generation
+        ids, parts, chunks = [], [], []
+        for page in self._pages(["embeddings", "documents", "metadatas"] if prefill else ["embeddings"]):
+            ids.extend(page["ids"])
+            parts.append(np.asarray(page["embeddings"], dtype=np.float32))
+            if prefill:
+                chunks.extend(StoredChunk(cid, text, dict(meta))
+                              for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]))
+        if self._read_version() != version:
+            return None  # another process wrote meanwhile: the next query loads again
+        matrix = np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
+        self._memory = DenseSnapshot.from_stored(ids, matrix, version)
+        self._seen_version = version
+        self._chunks.put_many(chunks, generation)
+        log.info("dense search in memory: %d chunks, %.0f MB", len(ids), self._memory.nbytes / 1e6)
+        return self._memory

@@ -1,7 +1,10 @@
 """Dense search in memory ranks exactly like a brute-force cosine search, filters like Chroma
-(given the admitted chunk ids),
-follows this process's writes, drops its copy on another process's write, and steps aside for
-collections larger than its limit."""
+(given the admitted chunk ids), follows this process's writes, drops its copy on another
+process's write, steps aside for collections larger than its limit, and never makes a query
+wait for a write."""
+
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -135,3 +138,28 @@ def test_a_collection_above_the_limit_is_searched_in_chroma(tmp_path):
     assert not store.in_memory
     store.delete_document("meer")  # back under the limit: held in memory again
     assert same_ranking(store.query(query, 4), first) and store.in_memory
+
+
+def test_a_query_during_a_write_asks_chroma_instead_of_waiting(tmp_path):
+    store = store_with(tmp_path, {"wegen": (6, "andere")})
+    query = RandomEmbedder().embed_query("wegen")
+    held, release = threading.Event(), threading.Event()
+
+    def writer_holding_the_lock():
+        with store._memory_lock:  # as add() does while it writes to Chroma
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=writer_holding_the_lock)
+    thread.start()
+    held.wait(10)
+    try:
+        started = time.perf_counter()
+        hits = store.query(query, 3)
+        assert time.perf_counter() - started < 1.0
+        assert [cid for cid, _ in hits] == brute_force(store, query, 3) and not store.in_memory
+    finally:
+        release.set()
+        thread.join()
+    store.query(query, 3)
+    assert store.in_memory
