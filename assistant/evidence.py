@@ -213,16 +213,13 @@ class EvidenceScorer:
         if is_foreign(question):
             # Cross-lingual similarities run lower than Dutch-Dutch ones: calibrated separately.
             support = min(1.0, dense / FOREIGN_DENSE_SCALE)
-            if not answer_type_present(question, " ".join(_in_context(best, hits, units))):
-                support *= ANSWER_TYPE_PENALTY
-            return float(support)
-        weights = self.question_terms(question)
-        found = coverage(weights, top.title, top.section, top.text)
-        lexical = max(found.share, best.lexical)
-        support = 0.6 * lexical + 0.4 * dense
-        absent = absent_terms(found, top.title, top.section, top.text)
-        if self._lacks_key_term(question, weights, absent) and best.dense < STRONG_DENSE:
-            support *= RARE_MISSING_PENALTY
+        else:
+            weights = self.question_terms(question)
+            found = coverage(weights, top.title, top.section, top.text)
+            support = 0.6 * max(found.share, best.lexical) + 0.4 * dense
+            absent = absent_terms(found, top.title, top.section, top.text)
+            if self._lacks_key_term(question, weights, absent) and best.dense < STRONG_DENSE:
+                support *= RARE_MISSING_PENALTY
         if not answer_type_present(question, " ".join(_in_context(best, hits, units))):
             support *= ANSWER_TYPE_PENALTY
         return float(support)

@@ -29,6 +29,10 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms > 0, norms, 1.0)
 
 
+def _stacked(parts: list[np.ndarray]) -> np.ndarray:
+    return np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
+
+
 class DenseSnapshot:
     """The embeddings of one Chroma version. Immutable: a write makes a new snapshot, so a query
     in another thread never sees a half-applied change."""
@@ -40,9 +44,7 @@ class DenseSnapshot:
 
     @classmethod
     def from_stored(cls, ids: Sequence[str], embeddings, version: str) -> "DenseSnapshot":
-        if not len(ids):
-            return cls([], np.zeros((0, 0), np.float32), version)
-        return cls(ids, _unit_rows(np.asarray(embeddings, dtype=np.float32).reshape(len(ids), -1)), version)
+        return cls(ids, _stacked([_unit_rows(np.asarray(embeddings).reshape(len(ids), -1))] if len(ids) else []), version)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -75,12 +77,10 @@ class DenseSnapshot:
         """A new snapshot where `ids` (new or replaced) carry the given embeddings."""
         replaced = set(ids)
         keep = [row for row, cid in enumerate(self.ids) if cid not in replaced]
-        added = _unit_rows(np.asarray(embeddings, dtype=np.float32).reshape(len(ids), -1)) if ids else None
-        parts = ([self.matrix[keep]] if keep else []) + ([added] if added is not None else [])
-        matrix = np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
-        return DenseSnapshot([self.ids[row] for row in keep] + list(ids), matrix, version)
+        parts = ([self.matrix[keep]] if keep else []) + \
+            ([_unit_rows(np.asarray(embeddings).reshape(len(ids), -1))] if ids else [])
+        return DenseSnapshot([self.ids[row] for row in keep] + list(ids), _stacked(parts), version)
 
     def without(self, ids: AbstractSet[str], version: str) -> "DenseSnapshot":
         keep = [row for row, cid in enumerate(self.ids) if cid not in ids]
-        matrix = self.matrix[keep] if keep else np.zeros((0, 0), np.float32)
-        return DenseSnapshot([self.ids[row] for row in keep], matrix, version)
+        return DenseSnapshot([self.ids[row] for row in keep], _stacked([self.matrix[keep]] if keep else []), version)

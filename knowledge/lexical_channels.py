@@ -46,18 +46,13 @@ class _State:
             return None
         key = (name, doc_types, document_ids)
         if key not in self.masks:
-            meta = self.meta
-            self.masks[key] = np.fromiter(
-                (
-                    (not doc_types or meta[cid][0] in doc_types) and (not document_ids or meta[cid][1] in document_ids)
-                    for cid in self.indexes[name].ids
-                ),
-                dtype=bool,
-            )
+            admitted = self.admitted_ids(doc_types, document_ids)
+            ids = self.indexes[name].ids
+            self.masks[key] = np.fromiter((cid in admitted for cid in ids), dtype=bool, count=len(ids))
         return self.masks[key]
 
-
     def admitted_ids(self, doc_types: tuple[str, ...], document_ids: tuple[str, ...]) -> frozenset[str]:
+        """The chunk ids of the given types (any, if none) and documents (any, if none)."""
         key = (doc_types, document_ids)
         if key not in self.admitted:
             self.admitted[key] = frozenset(

@@ -340,8 +340,7 @@ class VectorStore:
                               for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]))
         if self._read_version() != version:
             return None  # another process wrote meanwhile: the next query loads again
-        matrix = np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
-        self._memory = DenseSnapshot.from_stored(ids, matrix, version)
+        self._memory = DenseSnapshot.from_stored(ids, np.vstack(parts) if ids else [], version)
         self._seen_version = version
         self._chunks.put_many(chunks, generation)
         log.info("dense search in memory: %d chunks, %.0f MB", len(ids), self._memory.nbytes / 1e6)
