@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 class Container:
     """Builds each component once, lazily, from one `Settings`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, *, allow_model_switch: bool = False):
+        """`allow_model_switch` opens a knowledge base built with another embedding model (for `vvp reindex`)."""
         self.settings = settings
         self._embedder = embedder
+        self._allow_model_switch = allow_model_switch
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -38,7 +40,8 @@ class Container:
         settings = self.settings
         client = make_client(settings.data_dir, settings.chroma_url)
         vectors = VectorStore(client, settings.collection, self.embedder,
-                              memory_max_chunks=settings.dense_memory_max_chunks)
+                              memory_max_chunks=settings.dense_memory_max_chunks,
+                              allow_model_switch=self._allow_model_switch)
         return KnowledgeBase(settings.data_dir, vectors, chunk_size=settings.chunk_size,
                              chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes)
 

@@ -25,9 +25,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Folder for the knowledge base, manifest, uploads and history.")
     documents_dir: Path = Field(BUNDLED_DOCUMENTS, description="Bundled documents that `make run` ingests.")
     embedding: str = Field(
-        "use-multilingual",
-        description="Embedding model: `use-multilingual` (offline, Dutch-capable) or "
-        "`sentence-transformers:<path to a local model directory>`.",
+        "e5-small",
+        description="Embedding model: `e5-small` (multilingual-e5-small, 4-bit, bundled), `use-multilingual` "
+        "(Universal Sentence Encoder, faster, weaker on Dutch) or `sentence-transformers:<local model directory>` "
+        "(e.g. multilingual-e5-base/large, bge-m3; prefixes follow the model). Switching needs `vvp reindex`.",
     )
     embedding_threads: int = Field(
         default_factory=lambda: os.cpu_count() or 2, description="CPU threads for the embedding model."

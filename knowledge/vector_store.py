@@ -1,9 +1,11 @@
-"""The dense half of the knowledge base: one Chroma collection in cosine space.
+"""The dense half of the knowledge base: one Chroma collection per embedding model, in cosine space.
 
 Chroma is the source of truth for stored chunks: the lexical index and the manifest can always
-be rebuilt from it. The collection's metadata records the embedding model that built it and a
-`version` counter that changes on every write, so other processes sharing a Chroma server know
-when their lexical index is stale.
+be rebuilt from it. Vectors of different models never mix: the collection's name carries the
+model (`vvp_chunks-multilingual-e5-small-q4`) and its metadata records it, with a `version`
+counter that changes on every write, so other processes sharing a Chroma server know when
+their lexical index is stale. Opening a knowledge base whose chunks live in another model's
+collection is an `EmbeddingMismatch` until `vvp reindex` moves them.
 
 Collections up to `memory_max_chunks` are searched in memory (`knowledge.dense_memory`):
 exact, and several times faster than a Chroma query.
@@ -12,6 +14,7 @@ exact, and several times faster than a Chroma query.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -34,7 +37,25 @@ _WRITE_BATCH = 2000
 
 
 class EmbeddingMismatch(RuntimeError):
-    """The collection was built with another embedding model."""
+    """The knowledge base was built with another embedding model; the message is Dutch."""
+
+    def __init__(self, stored: str, configured: str):
+        super().__init__(
+            f"De kennisbank is gebouwd met het embeddingmodel '{stored}', maar ingesteld is '{configured}'. "
+            "Voer `vvp reindex` uit om alle documenten opnieuw in te lezen met het nieuwe model "
+            "(of zet VVP_EMBEDDING terug)."
+        )
+        self.stored, self.configured = stored, configured
+
+
+def collection_name(base: str, model_id: str) -> str:
+    """Chroma name of `model_id`'s collection: [a-zA-Z0-9._-], 3-63 characters, alphanumeric ends.
+
+    >>> collection_name("vvp_chunks", "sentence-transformers:multilingual-e5-base")
+    'vvp_chunks-sentence-transformers-multilingual-e5-base'
+    """
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model_id).strip("-._")
+    return f"{base}-{slug}"[:63].rstrip("-._")
 
 
 class _ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -145,13 +166,16 @@ class VectorStore:
     """
 
     def __init__(self, client: chromadb.api.ClientAPI, name: str, embedder: Embedder, *,
-                 memory_max_chunks: int = 10_000):
+                 memory_max_chunks: int = 10_000, allow_model_switch: bool = False):
         if len(name) < 3:
             raise ValueError("Chroma collection names need at least 3 characters")
         self._client = client
-        self._name = name
+        self._base = name
+        self._name = collection_name(name, embedder.model_id)
         self._embedder = embedder
         self._function = _ChromaEmbeddingFunction(embedder)
+        if not allow_model_switch:
+            self._refuse_other_models(embedder.model_id)
         self._chunks = _ChunkCache()
         self._collection = self._open()
         self._memory_max = memory_max_chunks
@@ -168,11 +192,42 @@ class VectorStore:
         )
         built_with = (collection.metadata or {}).get("embedding_model")
         if built_with and built_with != self._embedder.model_id:
-            raise EmbeddingMismatch(
-                f"The knowledge base was built with embedding '{built_with}', not '{self._embedder.model_id}'. "
-                "Reindex: remove the data dir (or run `vvp reindex`) and ingest again."
-            )
+            raise EmbeddingMismatch(built_with, self._embedder.model_id)
         return collection
+
+    def other_models(self) -> dict[str, int]:
+        """Chunks per other embedding model stored under this base name (old collections)."""
+        found = {}
+        for listed in self._client.list_collections():
+            name = listed if isinstance(listed, str) else listed.name
+            if name == self._name or not (name == self._base or name.startswith(self._base + "-")):
+                continue
+            collection = self._client.get_collection(name, embedding_function=self._function)
+            model = (collection.metadata or {}).get("embedding_model", name)
+            if model != self._embedder.model_id and collection.count():
+                found[model] = found.get(model, 0) + collection.count()
+        return found
+
+    def drop_other_models(self) -> list[str]:
+        """Delete the other models' collections (after `vvp reindex` moved their documents here)."""
+        dropped = []
+        for listed in self._client.list_collections():
+            name = listed if isinstance(listed, str) else listed.name
+            if name != self._name and (name == self._base or name.startswith(self._base + "-")):
+                self._client.delete_collection(name)
+                dropped.append(name)
+        return dropped
+
+    def _refuse_other_models(self, model_id: str) -> None:
+        try:
+            own = self._client.get_collection(self._name, embedding_function=self._function).count()
+        except Exception:  # does not exist yet
+            own = 0
+        if own:
+            return
+        others = self.other_models()
+        if others:
+            raise EmbeddingMismatch(max(others, key=others.get), model_id)
 
     def reconnect(self) -> None:
         """Re-open the collection (after a Chroma server outage)."""
