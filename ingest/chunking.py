@@ -2,8 +2,10 @@
 
 Rules, in order of importance:
 - never merge across a heading; the heading path becomes the chunk's `section`;
-- keep a list together with its lead-in sentence (the paragraph ending in ":") when it fits;
-  a longer list is split between items and the lead-in is repeated on each continuation;
+- keep a list together with its lead-in sentence (the paragraph ending in ":") when it fits in
+  `LIST_STRETCH` chunks' worth of characters, so an answer can quote the whole list ("een
+  3-tal opdrachten:" with all three); a longer list is split between items and the lead-in is
+  repeated on each continuation;
 - never split inside a sentence (see `ingest.sentences`); only a sentence longer than
   `chunk_size` is cut, on word boundaries;
 - merge small paragraphs of one section up to `chunk_size`; when a section needs several
@@ -21,6 +23,7 @@ from ingest.structure import Block
 
 SECTION_SEPARATOR = " › "
 _LEAD_IN_END = ":"
+LIST_STRETCH = 2
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def _list_pieces(lead_in: Block | None, items: list[Block], size: int) -> list[_
     page = (lead_in or items[0]).page
     separator = _separator(lead_in or items[0])
     whole = "\n".join(texts)
-    if len(whole) <= size:
+    if len(whole) <= size * LIST_STRETCH:
         return [_Piece(whole, page, separator, carries_overlap=False)]
     context = lead_in.text if lead_in and len(lead_in.text) <= size // 2 else None
     pieces: list[_Piece] = []

@@ -12,7 +12,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-BUNDLED = Path(__file__).resolve().parents[1] / "knowledge" / "documents"
+# Three short documents cut from the VVP seed text, with headings: a fixture of the tests, not the bundled
+# documents (knowledge/documents keeps the seed text as it is).
+BUNDLED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "documents"
 
 
 @pytest.fixture(scope="session")

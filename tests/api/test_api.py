@@ -17,7 +17,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 def client(tmp_path_factory, use_embedder, make_container):
     from pathlib import Path
 
-    bundled = Path(__file__).resolve().parents[2] / "knowledge" / "documents"
+    bundled = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "documents"
     container = make_container(tmp_path_factory.mktemp("api"), use_embedder, admin_token=TOKEN,
                                allowed_origins=["https://www.vvp.be"])
     container.kb.ingest([bundled])

@@ -77,8 +77,10 @@ def test_corpus_lists_stay_with_their_lead_in():
     assert len(article) == 1
     assert "inzonderheid door:\n• het oprichten" in article[0].text
     assert "• het deelnemen aan werkzaamheden, die de aangesloten leden aanbelangen." in article[0].text
-    tasks = [chunk for chunk in document.chunks if "3-tal opdrachten:" in chunk.text]
-    assert len(tasks) == 2 and all(chunk.text.startswith("Deze algemene omschrijving") for chunk in tasks)
+    [tasks] = [chunk for chunk in document.chunks if "3-tal opdrachten:" in chunk.text]
+    # The three tasks stay with the sentence that announces them, so an answer can quote all three.
+    assert tasks.text.startswith("Deze algemene omschrijving")
+    assert all(task in tasks.text for task in ("• Prioritair", "• De VVP vormt het platform", "• De VVP stimuleert"))
     [werking] = [chunk for chunk in document.chunks if chunk.section == "VVP-Werking"]
     assert werking.text.startswith("De VVP-werking steunt op:\n• beleidscommissies")
-    assert all(len(chunk.text) <= 1000 for chunk in document.chunks)
+    assert all(len(chunk.text) <= 2 * 1000 for chunk in document.chunks)

@@ -20,7 +20,7 @@ PROBE_QUESTION = "Wie kan terecht bij de studiedienst?"
 ADMIN_TOKEN = "test-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = PROJECT_ROOT / "knowledge" / "documents"
+BUNDLED = PROJECT_ROOT / "tests" / "fixtures" / "documents"
 
 # What a leaked stack trace or server path looks like in a response body.
 _TRACE = re.compile(r"Traceback|File \"|site-packages|\.py\b|Error:|Exception", re.IGNORECASE)
