@@ -18,7 +18,9 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from assistant.matching import absent_terms, answer_type_present, coverage, is_foreign, names_in, stem_words
+from assistant.matching import (
+    absent_terms, answer_type_present, coverage, is_foreign, names_in, stem_words, surface_words,
+)
 from assistant.models import Hit
 from ingest.sentences import split_sentences
 from knowledge.analysis import word_tokens
@@ -85,11 +87,24 @@ class Unit:
     score: float = 0.0
 
 
+def _marker_kind(text: str) -> str:
+    """"bullet", "number" or "letter": which level of an enumeration a list item's marker is."""
+    marker = text.lstrip()[:1]
+    if marker.isdigit():
+        return "number"
+    return "letter" if marker.isalpha() else "bullet"
+
+
 def locate_units(passage: str, hit_index: int) -> list[Unit]:
-    """Split a passage into units and find each one's exact span, so quotes stay literal."""
+    """Split a passage into units and find each one's exact span, so quotes stay literal.
+
+    A unit ending in ":" introduces the list items after it (its `lead_in`); lists nest by
+    marker kind, as in statutes: "1. ... voor zover dit:" introduces "a." to "d.", and the next
+    "2." belongs to the list of the "1." again.
+    """
     units: list[Unit] = []
     cursor = 0
-    last_lead_in: int | None = None
+    open_leads: list[tuple[str | None, int]] = []  # (marker kind of the items it introduces, unit index)
     for sentence in split_sentences(passage):
         sentence = sentence.strip()
         if not sentence:
@@ -103,18 +118,35 @@ def locate_units(passage: str, hit_index: int) -> list[Unit]:
             start, end = found.span()
         else:
             end = start + len(sentence)
+        cursor = end
+        previous = units[-1] if units else None
+        if previous is not None and previous.is_list_item and "\n" not in passage[previous.end : start]:
+            # A further sentence of the same list item: the item is quoted whole.
+            previous.end, previous.text = end, passage[previous.start : end]
+            if previous.text.rstrip().endswith(":"):
+                open_leads.append((None, len(units) - 1))
+            continue
         line_start = passage.rfind("\n", 0, start) + 1
         is_item = bool(LIST_ITEM.match(passage[line_start : end])) and passage[line_start:start].strip() in ("", "-", "•", "*")
         text = passage[start:end]
+        lead_in = None
         if is_item:
+            kind = _marker_kind(passage[line_start:end])
             marker = LIST_ITEM.match(text)
             if marker:  # quote the item without its bullet
                 start += marker.end()
                 text = passage[start:end]
-        unit = Unit(hit_index, text, start, end, is_item, lead_in=last_lead_in if is_item else None)
-        units.append(unit)
-        if not is_item:
-            last_lead_in = len(units) - 1 if text.rstrip().endswith(":") else None
+            while open_leads and open_leads[-1][0] not in (None, kind) and any(k == kind for k, _ in open_leads):
+                open_leads.pop()  # back to the enclosing list ("2." after "a." to "d.")
+            if open_leads:
+                if open_leads[-1][0] is None:
+                    open_leads[-1] = (kind, open_leads[-1][1])
+                lead_in = open_leads[-1][1]
+        else:
+            open_leads.clear()
+        units.append(Unit(hit_index, text, start, end, is_item, lead_in=lead_in))
+        if text.rstrip().endswith(":"):
+            open_leads.append((None, len(units) - 1))
     return units
 
 
@@ -177,13 +209,14 @@ class EvidenceScorer:
         if not units:
             return []
         weights = self.question_terms(question)
+        surface = surface_words(question)
         foreign = is_foreign(question)
         w_lexical, w_dense, w_prior = (
             (W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN) if foreign else (W_LEXICAL, W_DENSE, W_PRIOR)
         )
         for unit in units:
-            own = coverage(weights, unit.text).share
-            framed = coverage(weights, *_in_context(unit, hits, units)).share
+            own = coverage(weights, unit.text, surface=surface).share
+            framed = coverage(weights, *_in_context(unit, hits, units), surface=surface).share
             # Terms found only in the frame (title, section, lead-in) count for half.
             unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
             unit.score = w_lexical * unit.lexical + w_prior / (1 + unit.hit_index)
@@ -215,14 +248,44 @@ class EvidenceScorer:
             support = min(1.0, dense / FOREIGN_DENSE_SCALE)
         else:
             weights = self.question_terms(question)
-            found = coverage(weights, top.title, top.section, top.text)
+            surface = surface_words(question)
+            found = coverage(weights, top.title, top.section, top.text, surface=surface)
             support = 0.6 * max(found.share, best.lexical) + 0.4 * dense
-            absent = absent_terms(found, top.title, top.section, top.text)
+            absent = absent_terms(found, top.title, top.section, top.text, surface=surface)
             if self._lacks_key_term(question, weights, absent) and best.dense < STRONG_DENSE:
                 support *= RARE_MISSING_PENALTY
         if not answer_type_present(question, " ".join(_in_context(best, hits, units))):
             support *= ANSWER_TYPE_PENALTY
         return float(support)
+
+    def features(self, question: str, hits: list[Hit], units: list[Unit]) -> dict[str, float]:
+        """The raw signals behind `support`, for calibration (bench/answer_calibration.py)."""
+        if not hits or not units:
+            return {}
+        best = units[0]
+        top = hits[best.hit_index]
+        weights = self.question_terms(question)
+        surface = surface_words(question)
+        found = coverage(weights, top.title, top.section, top.text, surface=surface)
+        absent = absent_terms(found, top.title, top.section, top.text, surface=surface)
+        dense_scores = [hit.channels.get("dense", (0, 0.0))[1] for hit in hits[: self.passages]]
+
+        def rank(channel: str) -> int:
+            return top.channels.get(channel, (99, 0.0))[0]
+
+        return {
+            "dense_top": float(top.channels.get("dense", (0, 0.0))[1]),
+            "dense_max": float(max(dense_scores)),
+            "dense_first": float(hits[0].channels.get("dense", (0, 0.0))[1]),
+            "rank_dense": rank("dense"), "rank_word": rank("word"), "rank_char": rank("char"),
+            "best_hit": best.hit_index,
+            "coverage": found.share, "unit_lexical": best.lexical, "unit_dense": best.dense,
+            "unit_dense_max": max(unit.dense for unit in units[:5]),
+            "lacks_key_term": float(self._lacks_key_term(question, weights, absent)),
+            "answer_type": float(answer_type_present(question, " ".join(_in_context(best, hits, units)))),
+            "foreign": float(is_foreign(question)),
+            "terms": len(weights), "support": self.support(question, hits, units),
+        }
 
     def _lacks_key_term(self, question: str, weights: dict[str, float], missing: tuple[str, ...]) -> bool:
         """The passage misses a rare name ("Limburg") or rare terms carrying much of the question.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,11 +27,16 @@ from knowledge.analysis import char_ngrams, stem, word_tokens, words
 PARTIAL_MATCH_SHORT, PARTIAL_MATCH_LONG, SHORT_WORD = 0.5, 0.7, 7
 
 DUTCH_FUNCTION_WORDS = frozenset("de het een en van is zijn wat wie welke hoe waar wanneer waarom ik je u er in op voor met niet ook".split())
-FOREIGN_FUNCTION_WORDS = frozenset(
+ENGLISH_FUNCTION_WORDS = frozenset(
     """
     the a an and of is are was what who which how where when why does do did can could should would in on for
-    with to this that it its their there le la les un une des du est sont que qui quel quelle quels quelles
-    comment pourquoi où quand fait font avec pour dans sur au aux ce cette ces
+    with to this that it its their there
+    """.split()
+)
+FRENCH_FUNCTION_WORDS = frozenset(
+    """
+    le la les un une des du est sont que qui quel quelle quels quelles comment pourquoi où quand fait font
+    avec pour dans sur au aux ce cette ces et
     """.split()
 )
 
@@ -51,14 +57,16 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(char_ngrams(text))
 
 
-def coverage(weights: dict[str, float], *texts: str) -> Coverage:
+def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] | None = None) -> Coverage:
     """Share of the question's idf mass found in `texts`, and the terms not found.
 
     A term counts as found when its stem occurs, or when most of its character n-grams do
     (compounds and inflections: "provinciebesturen" in "de besturen van de provincies").
-    Each text's analysis is cached: the same passages, titles and lead-ins come back for every
-    unit of a passage and for related questions.
+    `surface` maps a stem to the question's word it came from (`surface_words`): character
+    n-grams need the word, not the stem. Each text's analysis is cached: the same passages,
+    titles and lead-ins come back for every unit of a passage and for related questions.
     """
+    surface = surface or {}
     total = sum(weights.values())
     if total <= 0:
         return Coverage(0.0, ())
@@ -69,7 +77,7 @@ def coverage(weights: dict[str, float], *texts: str) -> Coverage:
         if term in terms:
             covered += weight
             continue
-        word = SURFACE.get(term, term)
+        word = surface.get(term, term)
         term_grams = set(char_ngrams(word)) if len(word) >= 5 else set()
         if term_grams:
             grams = grams if grams is not None else frozenset().union(*(_grams(text) for text in texts))
@@ -82,12 +90,14 @@ def coverage(weights: dict[str, float], *texts: str) -> Coverage:
     return Coverage(covered / total, tuple(missing), tuple(partial))
 
 
-def absent_terms(found: Coverage, *texts: str) -> tuple[str, ...]:
+def absent_terms(found: Coverage, *texts: str, surface: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """The terms `texts` lack: those not found at all, and long words found only through
     character n-grams scattered over other words, with no other form of the word present."""
+    surface = surface or {}
     present = frozenset().union(*(terms_of(text) for text in texts))
     scattered = tuple(term for term in found.partial
-                      if len(SURFACE.get(term, term)) >= SHORT_WORD and not variant_found(term, present))
+                      if len(surface.get(term, term)) >= SHORT_WORD
+                      and not variant_found(term, present, surface.get(term)))
     return found.missing + scattered
 
 
@@ -95,21 +105,23 @@ def absent_terms(found: Coverage, *texts: str) -> tuple[str, ...]:
 _LINKS = ("", "s", "e", "en")
 
 
-def variant_found(term: str, terms: frozenset[str]) -> bool:
+def variant_found(term: str, terms: frozenset[str], word: str | None = None) -> bool:
     """True when `terms` hold another form of the word behind `term`: another inflection or
     derivation ("nederlands" / "nederland", "buitenlander" / "buitenlands"), a compound built on
     it ("bijstand" in "bijstandsuitkering"), or its parts as words of their own
     ("provinciebesturen" in "de besturen van de provincies"). Not "bouwvergunning" in
     "bouwwerken ... vergunning", whose character n-grams are all there too.
 
-    >>> variant_found(stem_words("bouwvergunning")[0], terms_of("bouwwerken met een vergunning"))
+    `word` is the surface word behind `term` (the stem itself when not given).
+
+    >>> variant_found(stem("bouwvergunning"), terms_of("bouwwerken met een vergunning"), "bouwvergunning")
     False
-    >>> variant_found(stem_words("provinciebesturen")[0], terms_of("de besturen van de provincies"))
+    >>> variant_found(stem("provinciebesturen"), terms_of("de besturen van de provincies"), "provinciebesturen")
     True
-    >>> variant_found(stem_words("bijstand")[0], terms_of("een bijstandsuitkering"))
+    >>> variant_found(stem("bijstand"), terms_of("een bijstandsuitkering"), "bijstand")
     True
     """
-    word = SURFACE.get(term, term)
+    word = word or term
     for other in terms:
         if any(len(form) >= 5 and (other.startswith(form) or other.endswith(form)) for form in (term, word)):
             return True
@@ -126,22 +138,25 @@ def variant_found(term: str, terms: frozenset[str]) -> bool:
     return False
 
 
-SURFACE: dict[str, str] = {}  # stem -> a word it came from (character n-grams need the word)
-
-
 def stem_words(text: str) -> list[str]:
-    """Stemmed terms of `text`, remembering a surface word per stem for partial matching."""
-    terms = []
+    """Stemmed terms of `text`, in order."""
+    return [stem(word) for word in words(text)]
+
+
+def surface_words(text: str) -> dict[str, str]:
+    """Stem -> the first word of `text` it came from (for matching by character n-grams).
+
+    >>> surface_words("Hoe vraag ik een bouwvergunning aan?")[stem("bouwvergunning")]
+    'bouwvergunning'
+    """
+    found: dict[str, str] = {}
     for word in words(text):
-        term = stem(word)
-        if len(SURFACE) < 100_000:
-            SURFACE.setdefault(term, word)
-        terms.append(term)
-    return terms
+        found.setdefault(stem(word), word)
+    return found
 
 NUMBER = re.compile(
-    r"\d|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|"
-    r"honderd|duizend|miljoen|miljard|enkele|meerdere|alle|geen|beide|tal)\b", re.IGNORECASE)
+    r"\d|\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|"
+    r"honderd|duizend|miljoen|miljard|beide|geen)\b", re.IGNORECASE)
 DATE = re.compile(
     r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
     r"november|december|eeuw|jaar|jaren)\b", re.IGNORECASE)
@@ -206,7 +221,19 @@ def names_in(question: str) -> set[str]:
 
 def is_foreign(question: str) -> bool:
     """True when the question's function words are mostly English or French, not Dutch."""
+    return question_language(question) != "nl"
+
+
+def question_language(question: str) -> str:
+    """"nl", "en" or "fr", by the question's function words (Dutch when undecided).
+
+    >>> question_language("Que fait la VVP à Bruxelles ?"), question_language("Wat doet de VVP?")
+    ('fr', 'nl')
+    """
     tokens = re.findall(r"[a-zà-ÿ']+", question.lower())
-    foreign = sum(1 for token in tokens if token in FOREIGN_FUNCTION_WORDS)
+    english = sum(1 for token in tokens if token in ENGLISH_FUNCTION_WORDS)
+    french = sum(1 for token in tokens if token in FRENCH_FUNCTION_WORDS)
     dutch = sum(1 for token in tokens if token in DUTCH_FUNCTION_WORDS)
-    return foreign > dutch
+    if max(english, french) <= dutch:
+        return "nl"
+    return "en" if english >= french else "fr"

@@ -4,6 +4,11 @@ REFUSAL = "In de beschikbare documenten vind ik geen antwoord op die vraag."
 REFUSAL_SUGGESTIONS = "Deze passages komen het dichtst in de buurt:"
 EMPTY_KNOWLEDGE_BASE = "De kennisbank is nog leeg: voeg eerst documenten toe."
 LLM_FALLBACK_NOTICE = "Het taalmodel was niet bereikbaar; dit is een antwoord met letterlijke citaten uit de documenten."
+# For questions in English or French: the notice is in the question's language.
+SOURCES_IN_DUTCH = {
+    "en": "The sources are in Dutch; the answer quotes them as they are written.",
+    "fr": "Les sources sont en néerlandais ; la réponse les cite telles qu'elles sont rédigées.",
+}
 LLM_UNGROUNDED_NOTICE = "Let op: dit antwoord verwijst niet naar de bronnen en is daarom niet gecontroleerd."
 
 QUESTION_EMPTY = "Stel een vraag: de vraag is leeg."

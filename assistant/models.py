@@ -72,6 +72,7 @@ class Answer:
     notice: str | None = None
     suggestions: list[Citation] = field(default_factory=list)
     standalone_question: str | None = None
+    confidence: float = 0.0  # 0-1 support of the passages for the question; below the threshold it refuses
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

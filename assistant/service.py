@@ -17,6 +17,7 @@ from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.llm import LLMAnswerer, LLMUnavailable, check_citations
 from assistant.conversation import ConversationStore, condense
 from assistant.evidence import EvidenceScorer, Unit
+from assistant.matching import question_language
 from assistant.models import Answer, Citation, Hit
 from assistant.retrieval import Retriever
 from knowledge.base import Filters
@@ -112,7 +113,8 @@ class AssistantService:
         support = self.scorer.support(standalone, hits, units)
         timings["evidence"] = _ms(mark)
         answer = Answer(answer="", grounded=False, citations=[], conversation_id=conversation_id,
-                        message_id=uuid.uuid4().hex, answerer="extractive", standalone_question=standalone)
+                        message_id=uuid.uuid4().hex, answerer="extractive", standalone_question=standalone,
+                        confidence=round(support, 4))
         mark = time.perf_counter()
         if support < self.refusal_threshold or not hits:
             self._refuse(answer, hits)
@@ -123,6 +125,9 @@ class AssistantService:
             self._extractive(answer, standalone, hits, units)
             yield Event("token", answer.answer)
         timings["answer"] = _ms(mark)
+        language_notice = messages.SOURCES_IN_DUTCH.get(question_language(standalone))
+        if language_notice:
+            answer.notice = f"{answer.notice} {language_notice}" if answer.notice else language_notice
         timings["total"] = _ms(started)
         answer.timings_ms = timings
         self.conversations.add_turn(conversation_id, answer.message_id, question, standalone, answer.to_json())

@@ -83,6 +83,7 @@ class AnswerModel(BaseModel):
     notice: str | None = None
     suggestions: list[Citation] = []
     standalone_question: str | None = None
+    confidence: float = Field(0.0, description="0-1 support of the passages for the question (refused below the threshold).")
 
 
 class DocumentModel(BaseModel):
