@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 POLICYQA := $(SHARED)/bench/policyqa-rijksoverheid
 REGEERAKKOORD := $(SHARED)/bench/regeerakkoord-vlaanderen-2019-2024
+WETTEN := $(SHARED)/bench/wetten-nl
 DEV_QUESTIONS := $(SHARED)/eval/vvp-dev-questions.jsonl
 
 # Nothing may call out at run time.
@@ -45,11 +46,19 @@ run: ingest
 serve: install
 	$(BIN)/vvp serve
 
+# Tuning sets and test splits are printed separately, each under a line that says which it is.
 eval: install
-	$(BIN)/vvp eval $(DEV_QUESTIONS) --docs knowledge/documents $(if $(wildcard $(REGEERAKKOORD)/corpus.jsonl),--docs $(REGEERAKKOORD)/corpus.jsonl) --output bench/results/eval-vvp.json
+	$(BIN)/vvp eval $(DEV_QUESTIONS) --role rooktest --docs knowledge/documents $(if $(wildcard $(REGEERAKKOORD)/corpus.jsonl),--docs $(REGEERAKKOORD)/corpus.jsonl) --output bench/results/eval-vvp.json
+	@if [ -f $(WETTEN)/questions.jsonl ]; then \
+		$(BIN)/vvp eval $(WETTEN)/questions.jsonl --docs $(WETTEN)/corpus --split train --role afstemming --leave-out --output bench/results/eval-wetten-train.json && \
+		$(BIN)/vvp eval $(WETTEN)/questions.jsonl --docs $(WETTEN)/corpus --split test --role test --leave-out --output bench/results/eval-wetten-test.json && \
+		VVP_EMBEDDING=use-multilingual $(BIN)/vvp eval $(WETTEN)/questions.jsonl --docs $(WETTEN)/corpus --split test --role test --retrieval-only --output bench/results/eval-wetten-test-use.json; \
+	else echo "$(WETTEN) ontbreekt: wetten-nl overgeslagen"; fi
 	@if [ -f $(POLICYQA)/questions.jsonl ]; then \
-		$(BIN)/vvp eval $(POLICYQA)/questions.jsonl --docs $(POLICYQA)/corpus.jsonl --split test --output bench/results/eval-policyqa.json; \
-	else echo "$(POLICYQA) ontbreekt: benchmark overgeslagen"; fi
+		$(BIN)/vvp eval $(POLICYQA)/questions.jsonl --docs $(POLICYQA)/corpus.jsonl --split train --role afstemming --leave-out --output bench/results/eval-policyqa-train.json && \
+		$(BIN)/vvp eval $(POLICYQA)/questions.jsonl --docs $(POLICYQA)/corpus.jsonl --split test --role test --leave-out --output bench/results/eval-policyqa-test.json && \
+		VVP_EMBEDDING=use-multilingual $(BIN)/vvp eval $(POLICYQA)/questions.jsonl --docs $(POLICYQA)/corpus.jsonl --split test --role test --retrieval-only --output bench/results/eval-policyqa-test-use.json; \
+	else echo "$(POLICYQA) ontbreekt: policyqa overgeslagen"; fi
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -26,12 +26,12 @@ err = Console(stderr=True)
 TypeOption = Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Alleen dit documenttype (herhaalbaar).")]
 
 
-def _container():
+def _container(allow_model_switch: bool = False):
     from assistant.container import Container
     from assistant.settings import Settings
 
     logging.basicConfig(level=os.environ.get("VVP_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
-    return Container(Settings())
+    return Container(Settings(), allow_model_switch=allow_model_switch)
 
 
 def _filters(types: list[str] | None):
@@ -51,8 +51,23 @@ def _lines(argument: str):
         yield argument
         return
     for line in sys.stdin:
-        if line.strip():
-            yield line.strip()
+        yield line.rstrip("\r\n")
+
+
+def _each(argument: str, answer_one):
+    """Run `answer_one(line)` for every question. From stdin ('-') a bad line does not stop the
+    batch: it gets `{"error": ..., "line": n}` and the next line is answered; a single bad
+    question argument exits with code 2."""
+    from assistant.service import InvalidQuestion
+
+    for number, line in enumerate(_lines(argument), 1):
+        try:
+            answer_one(line)
+        except InvalidQuestion as error:
+            if argument != "-":
+                err.print(f"[red]{error.message}[/red]")
+                raise typer.Exit(2)
+            print(json.dumps({"error": error.message, "line": number}, ensure_ascii=False), flush=True)
 
 
 @app.command()
@@ -120,19 +135,22 @@ def search(query: Annotated[str, typer.Argument(help="Zoekvraag, of '-' voor é�
            types: TypeOption = None,
            as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")] = False):
     """Zoek passages (BM25 en dense, gefuseerd)."""
-    container = _container()
+    service = _container().service
     filters = _filters(types)
-    for line in _lines(query):
-        hits = container.retriever.search(line, k, filters)
+
+    def search_one(line: str) -> None:
+        hits = service.search(line, k, filters)
         if as_json or query == "-":
             print(json.dumps({"results": [hit.search_json() for hit in hits]}, ensure_ascii=False), flush=True)
-            continue
+            return
         for rank, hit in enumerate(hits, 1):
             where = " › ".join(part for part in (hit.title, hit.section) if part)
             page = f" (p. {hit.page})" if hit.page else ""
             console.print(f"[bold]{rank}. {where}{page}[/bold]  [dim]{hit.score:.3f} · {hit.chunk_id}[/dim]")
             console.print(hit.text, markup=False, highlight=False)
             console.print()
+
+    _each(query, search_one)
 
 
 def _print_answer(answer) -> None:
@@ -154,20 +172,17 @@ def ask(question: Annotated[str, typer.Argument(help="De vraag, of '-' voor éé
         types: TypeOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (het antwoordobject).")] = False):
     """Stel een vraag; het antwoord citeert zijn bronnen."""
-    from assistant.service import InvalidQuestion
-
     service = _container().service
     filters = _filters(types)
-    for line in _lines(question):
-        try:
-            answer = service.ask(line, filters=filters)
-        except InvalidQuestion as error:
-            err.print(f"[red]{error.message}[/red]")
-            raise typer.Exit(2)
+
+    def ask_one(line: str) -> None:
+        answer = service.ask(line, filters=filters)
         if as_json or question == "-":
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
             _print_answer(answer)
+
+    _each(question, ask_one)
 
 
 @app.command()
@@ -198,7 +213,7 @@ def chat():
 @app.command()
 def reindex():
     """Bouw de kennisbank opnieuw op uit de bestanden in de manifest (na een modelwissel)."""
-    report = _container().kb.reindex()
+    report = _container(allow_model_switch=True).kb.reindex()
     console.print(f"{report.chunks} fragmenten opnieuw ingelezen, {report.count('failed')} mislukt.")
 
 
@@ -207,69 +222,16 @@ def evaluate(
     questions: Annotated[Path, typer.Argument(help="Vragen (.jsonl).", exists=True, dir_okay=False)],
     docs: Annotated[Optional[list[Path]], typer.Option("--docs", help="Documentmap of corpus.jsonl (herhaalbaar).")] = None,
     split: Annotated[Optional[str], typer.Option(help="Alleen vragen uit deze split (bv. test).")] = None,
+    role: Annotated[str, typer.Option(help="Waarvoor de vragen dienen: rooktest, afstemming of test.")] = "test",
+    leave_out: Annotated[bool, typer.Option(help="Stel elke vraag ook zonder het document dat haar beantwoordt.")] = False,
+    retrieval_only: Annotated[bool, typer.Option(help="Alleen retrieval meten.")] = False,
     output: Annotated[Optional[Path], typer.Option(help="Schrijf de cijfers ook als JSON naar dit bestand.")] = None,
 ):
     """Meet retrieval (hit@1/3/5, MRR) en antwoorden (weigeringen, bronnen, latency)."""
-    from assistant.container import Container
-    from assistant.evaluation import Evaluator, read_questions, summarise
-    from assistant.settings import Settings
+    from assistant import evaluation_report
 
     logging.basicConfig(level=os.environ.get("VVP_LOG_LEVEL", "WARNING"))
-    items = read_questions(questions, split)
-    docs = list(docs or [])
-    if not docs and any(q.relevant_ids for q in items) and (questions.parent / "corpus.jsonl").exists():
-        docs = [questions.parent / "corpus.jsonl"]
-    settings = Settings()
-    if docs:
-        settings = settings.model_copy(update={"data_dir": _eval_data_dir(settings.data_dir, docs)})
-    container = Container(settings)
-    if docs:
-        report = container.kb.ingest(_eval_sources(settings.data_dir, docs))
-        err.print(f"Kennisbank voor evaluatie: {container.kb.stats()['chunks']} fragmenten "
-                  f"({report.count('added')} nieuw ingelezen in {report.seconds:.1f} s)")
-    evaluator = Evaluator(container.kb, container.retriever, container.service)
-    ranks = evaluator.retrieval_ranks([q for q in items if q.answerable])
-    table = Table(title=f"Retrieval — {questions.name} ({sum(q.answerable for q in items)} vragen)")
-    for column in ("kanaal", "hit@1", "hit@3", "hit@5", "MRR"):
-        table.add_column(column)
-    results = {"questions": str(questions), "retrieval": {}}
-    for name, values in ranks.items():
-        summary = summarise(values)
-        results["retrieval"][name] = summary
-        table.add_row(name, *(f"{summary[key]:.3f}" for key in ("hit@1", "hit@3", "hit@5", "mrr")))
-    console.print(table)
-    answers = evaluator.answers(items)
-    results["answers"] = answers
-    console.print(
-        f"Antwoorden: beantwoord {answers['answered']:.3f} · eerste bron relevant {answers['first_citation_relevant']:.3f}"
-        f" · bronprecisie {answers['citation_precision']:.3f} · weigering correct {answers['refusal_accuracy']:.3f}"
-        f" ({answers['unanswerable']} onbeantwoordbaar) · latency p50 {answers['latency_p50_ms']:.1f} ms"
-        f", p95 {answers['latency_p95_ms']:.1f} ms"
-    )
-    for failure in answers["failures"][:20]:
-        console.print(f"  - {failure}", markup=False)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def _eval_data_dir(base: Path, docs: list[Path]) -> Path:
-    from assistant.evaluation import docs_key
-
-    return base / "eval" / docs_key(docs)
-
-
-def _eval_sources(data_dir: Path, docs: list[Path]) -> list[Path]:
-    from assistant.evaluation import materialise_corpus
-
-    sources = []
-    for path in docs:
-        if path.suffix == ".jsonl":
-            name = path.parent.name or "corpus"
-            sources.append(materialise_corpus(path, data_dir / "corpora" / name, default_title=name))
-        else:
-            sources.append(path)
-    return sources
+    evaluation_report.run(questions, list(docs or []), split, role, leave_out, retrieval_only, output, console)
 
 
 @app.command()
@@ -281,12 +243,41 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Adres (standaard VVP
     from assistant.api.app import create_app
     from assistant.settings import Settings
 
+    from assistant.container import Container
+
     settings = Settings()
     host, port = host or settings.host, port or settings.port
     logging.basicConfig(level=os.environ.get("VVP_LOG_LEVEL", "INFO"), format="%(levelname)s %(name)s: %(message)s")
-    application = create_app(settings, on_ready=lambda: console.print(f"VVP-assistent klaar op http://{host}:{port}"))
+    container = Container(settings)
+    _check_embedding_model(container)
+    application = create_app(settings, container,
+                             on_ready=lambda: console.print(f"VVP-assistent klaar op http://{host}:{port}"))
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=settings.log_questions)
 
 
+def _check_embedding_model(container) -> None:
+    """Stop with the Dutch message when the stored vectors are another model's (before serving)."""
+    from knowledge.vector_store import EmbeddingMismatch
+
+    try:
+        container.kb
+    except EmbeddingMismatch as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2)
+    except Exception:  # an unreachable Chroma server: the app starts degraded and says so on /health
+        pass
+
+
+def main() -> None:
+    """The `vvp` command; a knowledge base built with another embedding model is a clear message."""
+    from knowledge.vector_store import EmbeddingMismatch
+
+    try:
+        app()
+    except EmbeddingMismatch as error:
+        err.print(f"[red]{error}[/red]")
+        sys.exit(2)
+
+
 if __name__ == "__main__":  # python -m assistant.cli
-    app()
+    main()

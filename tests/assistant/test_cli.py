@@ -22,7 +22,7 @@ def vvp(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("cli")
-    result = vvp(data, "ingest", "knowledge/documents")
+    result = vvp(data, "ingest", "tests/fixtures/documents")
     assert result.returncode == 0, result.stderr
     assert "3 toegevoegd" in result.stdout
     return data
@@ -35,7 +35,7 @@ def test_every_command_has_help():
 
 
 def test_second_ingest_reports_unchanged(data_dir):
-    result = vvp(data_dir, "ingest", "knowledge/documents")
+    result = vvp(data_dir, "ingest", "tests/fixtures/documents")
     assert result.returncode == 0 and "3 ongewijzigd" in result.stdout
 
 
@@ -81,3 +81,29 @@ def test_chat_keeps_the_conversation(data_dir):
     result = vvp(data_dir, "chat", stdin="Waaruit bestaat de VVP-werking?\nEn wie zit daarin?\n\n")
     assert result.returncode == 0
     assert result.stdout.count("[1]") >= 2 and "gedeputeerden" in result.stdout
+
+
+def test_ingest_without_a_path_reads_the_bundled_seed_text_as_it_is(tmp_path):
+    result = vvp(tmp_path / "data", "ingest")
+    assert result.returncode == 0, result.stderr
+    assert "1 toegevoegd" in result.stdout
+    seed = (ROOT / "knowledge" / "documents" / "vvp-missie-en-werking.md").read_text(encoding="utf-8")
+    body = seed.split("---", 2)[2]
+    assert "# " not in body, "no headings that the source text does not have"
+    answer = json.loads(vvp(tmp_path / "data", "ask", "Waarop steunt de VVP-werking?", "--json").stdout)
+    assert answer["grounded"] and "ambtelijke commissies" in answer["answer"]
+    assert all(c["section"] in ("", "VVP-Werking") for c in answer["citations"])
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+def test_a_bad_line_on_stdin_gets_an_error_object_and_the_batch_goes_on(data_dir, command):
+    lines = ["Wat is de missie van de VVP?", "", "x" * 5000, "Met welke organisaties onderhoudt de VVP contacten?"]
+    result = vvp(data_dir, command, "-", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 4
+    assert "error" not in rows[0] and "error" not in rows[3]
+    assert rows[1]["line"] == 2 and "leeg" in rows[1]["error"]
+    assert rows[2]["line"] == 3 and "te lang" in rows[2]["error"]
+    good = rows[3]["answer"] if command == "ask" else rows[3]["results"][0]["text"]
+    assert "VVSG" in good or "Vlaamse Vereniging van Steden en Gemeenten" in good

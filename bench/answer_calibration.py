@@ -1,0 +1,51 @@
+"""Dump the evidence features of real questions, answerable and with their document left out
+(development tool for fitting `assistant.evidence`'s support model; not a test).
+
+    .venv/bin/python -m bench.answer_calibration wetten-nl train out.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from assistant.container import Container
+from assistant.evaluation import Evaluator, eval_data_dir, read_questions
+from assistant.settings import Settings
+from bench.retrieval_datasets import shared_dir
+from knowledge.base import Filters
+
+SUITES = {
+    "wetten-nl": ("bench/wetten-nl/questions.jsonl", "bench/wetten-nl/corpus"),
+    "policyqa": ("bench/policyqa-rijksoverheid/questions.jsonl", "bench/policyqa-rijksoverheid/corpus.jsonl"),
+}
+
+
+def container_for(docs: Path, embedding: str | None = None) -> Container:
+    settings = Settings() if embedding is None else Settings(embedding=embedding)
+    return Container(settings.model_copy(update={"data_dir": eval_data_dir(settings.data_dir, [docs], settings.embedding)}))
+
+
+def main(suite: str, split: str, output: str, embedding: str | None = None) -> None:
+    questions_path, docs = (shared_dir() / part for part in SUITES[suite])
+    container = container_for(docs, embedding)
+    evaluator = Evaluator(container.kb, container.retriever, container.service)
+    everything = [record.document_id for record in container.kb.documents()]
+    scorer = container.scorer
+    with open(output, "w", encoding="utf-8") as out:
+        for question in read_questions(questions_path, split):
+            absent = evaluator.answer_documents(question)
+            for left_out in (False, True):
+                filters = Filters(document_id=tuple(d for d in everything if d not in absent)) if left_out else None
+                hits = container.retriever.search(question.question, 5, filters)
+                units = scorer.score(question.question, hits)
+                features = scorer.features(question.question, hits, units)
+                gold = [evaluator.relevant(question, hit.text, hit.document_id) for hit in hits]
+                best_gold = bool(units) and gold[units[0].hit_index]
+                out.write(json.dumps({"q": question.question, "left_out": left_out, "gold": gold,
+                                      "best_unit_gold": best_gold, **features}, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
