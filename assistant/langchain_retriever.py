@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from assistant import messages
 from ingest.models import DOC_TYPES
@@ -68,6 +68,16 @@ class VVPRetriever(BaseRetriever):
                 raise ValueError(messages.UNKNOWN_FILTER.format(name=str(name)[:40]))
         return _checked(_values(value.get("doc_type"), "doc_type"), _values(value.get("document_id"), "document_id"))
 
+    @model_validator(mode="after")
+    def _components(self) -> "VVPRetriever":
+        if self.container is not None and self.retriever is not None:
+            raise ValueError("pass either container or retriever, not both")
+        if self.container is not None and not hasattr(self.container, "retriever"):
+            raise ValueError("container must be an assistant.container.Container")
+        if self.retriever is not None and not callable(getattr(self.retriever, "search", None)):
+            raise ValueError("retriever must be an assistant.retrieval.Retriever")
+        return self
+
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         if not isinstance(query, str) or not query.split():
             raise ValueError(messages.QUERY_EMPTY)
@@ -95,7 +105,7 @@ class VVPRetriever(BaseRetriever):
                 if self.retriever is not None:
                     self._search = self.retriever
                 else:
-                    container = self.container if self.container is not None else _container_from_settings()
+                    container = self.container or _container_from_settings()
                     self._default_k = container.settings.top_k
                     self._search = container.retriever
         return self._search

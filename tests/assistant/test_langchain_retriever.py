@@ -105,6 +105,13 @@ def test_an_explicit_retriever_is_used_as_given(small_container):
     assert "Cepli" in documents[0].page_content
 
 
+def test_components_are_checked_when_given(small_container):
+    with pytest.raises(ValidationError, match="either container or retriever"):
+        VVPRetriever(container=small_container, retriever=small_container.retriever)
+    with pytest.raises(ValidationError, match="retriever must be"):
+        VVPRetriever(retriever="Retriever")
+
+
 def number_passages(documents: list[Document]) -> str:
     return "\n\n".join(
         f"[{n}] {doc.metadata['title']} › {doc.metadata['section']}\n{doc.page_content}"
