@@ -3,6 +3,7 @@
 REFUSAL = "In de beschikbare documenten vind ik geen antwoord op die vraag."
 REFUSAL_SUGGESTIONS = "Deze passages komen het dichtst in de buurt:"
 EMPTY_KNOWLEDGE_BASE = "De kennisbank is nog leeg: voeg eerst documenten toe."
+NO_KNOWLEDGE_BASE = "Geen kennisbank in '{path}' (VVP_DATA_DIR): voeg eerst documenten toe met `vvp ingest`."
 LLM_FALLBACK_NOTICE = "Het taalmodel was niet bereikbaar; dit is een antwoord met letterlijke citaten uit de documenten."
 # For questions in English or French: the notice is in the question's language.
 SOURCES_IN_DUTCH = {
@@ -16,6 +17,8 @@ QUESTION_TOO_LONG = "De vraag is te lang (maximaal {limit} tekens)."
 QUERY_EMPTY = "De zoekvraag is leeg."
 UNKNOWN_FILTER = "Onbekende filter '{name}'. Mogelijke filters: doc_type, document_id."
 UNKNOWN_DOC_TYPE = "Onbekend documenttype '{value}'. Mogelijk: {allowed}."
+FILTERS_SHAPE = "Filters zijn een object zoals {\"doc_type\": [...], \"document_id\": [...]}."
+FILTER_VALUES = "Filter '{name}' moet tekst of een lijst van hoogstens {limit} teksten zijn."
 UNKNOWN_CONVERSATION = "Gesprek '{id}' bestaat niet (meer)."
 UNKNOWN_DOCUMENT = "Document '{id}' bestaat niet."
 UNKNOWN_MESSAGE = "Bericht '{id}' hoort niet bij dit gesprek."

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel, ParrotFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant import messages
-from assistant.answerers.llm import LLMAnswerer, build_messages, check_citations
+from assistant.answerers.llm import LLMAnswerer, answer_chain, build_messages, check_citations, condense_chain
 from assistant.models import Hit
 from assistant.service import AssistantService
 
@@ -40,6 +40,19 @@ def test_prompt_carries_the_numbered_sources_and_the_rules():
     assert "uitsluitend" in system.content and "[1]" in system.content
     assert "[1] Missie van de VVP › Deel 1" in human.content and "De VVP is lid van Cepli." in human.content
     assert human.content.rstrip().endswith("Vraag: Met wie werkt de VVP samen?")
+
+
+def test_the_answer_chain_sends_the_prompt_to_the_model_and_returns_text():
+    # The parrot model answers with the last message it received: the human turn of the prompt.
+    text = answer_chain(ParrotFakeChatModel()).invoke({"question": "Is de VVP lid van Cepli?", "hits": HITS})
+    assert text == build_messages("Is de VVP lid van Cepli?", HITS)[1].content
+
+
+def test_the_condense_chain_shows_the_last_three_turns():
+    history = [(f"Vraag {n}?", f"Antwoord {n}.") for n in range(1, 5)]
+    prompt = condense_chain(ParrotFakeChatModel()).invoke({"question": "En daarna?", "history": history})
+    assert "Vraag 1?" not in prompt and "Vraag: Vraag 2?\nAntwoord: Antwoord 2." in prompt
+    assert "Vraag: Vraag 4?\nAntwoord: Antwoord 4." in prompt and "Laatste vraag: En daarna?" in prompt
 
 
 def test_citations_are_parsed_renumbered_and_an_invalid_number_is_removed():
