@@ -136,11 +136,12 @@ def locate_units(passage: str, hit_index: int) -> list[Unit]:
             if marker:  # quote the item without its bullet
                 start += marker.end()
                 text = passage[start:end]
-            while open_leads and open_leads[-1][0] not in (None, kind) and any(k == kind for k, _ in open_leads):
-                open_leads.pop()  # back to the enclosing list ("2." after "a." to "d.")
+            # The innermost open list of this marker kind (or a lead-in still waiting for its
+            # first item) takes the item; lists opened inside it are closed ("2." after "a."-"d.").
+            while open_leads and open_leads[-1][0] not in (None, kind):
+                open_leads.pop()
             if open_leads:
-                if open_leads[-1][0] is None:
-                    open_leads[-1] = (kind, open_leads[-1][1])
+                open_leads[-1] = (kind, open_leads[-1][1])
                 lead_in = open_leads[-1][1]
         else:
             open_leads.clear()
