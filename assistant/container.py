@@ -63,7 +63,8 @@ class Container:
     @cached_property
     def scorer(self) -> EvidenceScorer:
         # Looked up on each use: a reset of the knowledge base replaces the index.
-        return EvidenceScorer(self.sentence_embedder, lambda: self.kb.lexical.indexes["word"])
+        return EvidenceScorer(self.sentence_embedder, lambda: self.kb.lexical.indexes["word"],
+                              dense_model=self.embedder.model_id)
 
     @cached_property
     def conversations(self) -> ConversationStore:

@@ -28,25 +28,54 @@ from knowledge.embeddings import Embedder
 
 LIST_ITEM = re.compile(r"^\s*(?:[-•*◦▪–]|\d+[.)]|[a-z][.)])\s+")
 
-# Weights of the unit score, fitted on the VVP dev questions and the policyqa train split
-# (bench/answer_experiments.py): coverage matters most, meaning breaks ties and carries
-# questions in other languages, the passage's retrieval rank is a prior.
+# Weights of the unit score (set by hand, checked on the policyqa train split): coverage matters
+# most, meaning breaks ties and carries questions in other languages, the passage's retrieval
+# rank is a prior.
 W_LEXICAL, W_DENSE, W_PRIOR = 0.6, 0.25, 0.15
 # For questions in another language the Dutch terms cannot match: meaning decides, and the
 # passage ranking (whose dense channel compares whole passages) counts more.
 W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN = 0.2, 0.5, 0.3
-# Cosine similarities of USE between a question and an unrelated / a matching sentence.
+# Cosine similarities of the sentence model (USE) between a question and an unrelated / a
+# matching sentence.
 DENSE_FLOOR, DENSE_CEIL = 0.15, 0.6
-# A rare name, or rare terms carrying RARE_MISSING_SHARE of the question, missing from the best
-# passage halve the support, unless the best unit's meaning match is this strong (a paraphrase).
-RARE_MISSING_PENALTY = 0.5
-STRONG_DENSE = 0.85
-RARE_MISSING_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class SupportModel:
+    """Logistic weights of `EvidenceScorer.support` for one dense model: `dutch` for Dutch
+    questions, `foreign` (no lexical signal) for English and French ones; `background` is the
+    median `dense_background` of the fit, used when a collection is too small to measure it."""
+
+    dutch: dict[str, float]
+    foreign: dict[str, float]
+    background: float
+
+
+# Fitted with bench/answer_calibration.py on the policyqa train split: 400 answerable questions,
+# and the same 400 with their document left out of the index (AUC 0.89 for e5). Signals: the
+# dense similarity of the question and the best passage, its margin over the passages ranked
+# 11-40 (`dense_background`), the idf-weighted share of the question's terms the passage holds,
+# and the sentence match.
+SUPPORT_MODELS = {
+    "multilingual-e5-small-q4": SupportModel(
+        dutch={"dense_top": 28.12, "dense_margin": 45.96, "coverage": 2.58, "unit_dense": 0.54, "bias": -29.1},
+        foreign={"dense_top": 37.04, "dense_margin": 48.41, "unit_dense": 0.67, "bias": -34.99},
+        background=0.836,
+    ),
+}
+# Any other model (a local sentence-transformers directory): the e5 fit on margins alone, whose
+# scale depends less on the model than raw similarities do. Not calibrated for that model:
+# refit with bench/answer_calibration.py on questions of your own.
+GENERIC_SUPPORT_MODEL = SupportModel(
+    dutch={"dense_margin": 64.37, "coverage": 2.94, "unit_dense": 1.0, "bias": -5.68},
+    foreign={"dense_margin": 74.73, "unit_dense": 1.31, "bias": -3.85},
+    background=0.836,
+)
 RARE_SHARE = 0.02
+RARE_MISSING_SHARE = 0.3
 MIN_PASSAGES_FOR_RARITY = 50
 DENSE_CANDIDATES = 6
 ANSWER_TYPE_PENALTY = 0.5
-FOREIGN_DENSE_SCALE = 0.75
 YES_NO_VERB_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.5
 # Question words and light verbs: they say what kind of answer is wanted, not what it is about.
@@ -181,10 +210,14 @@ class EvidenceScorer:
     absent ("postadres") keeps its weight and lowers the coverage.
     """
 
-    def __init__(self, embedder: Embedder, term_stats: Callable[[], TermStats], passages: int = 4):
+    def __init__(self, embedder: Embedder, term_stats: Callable[[], TermStats], passages: int = 4,
+                 dense_model: str = "multilingual-e5-small-q4"):
+        """`embedder` scores sentences; `dense_model` names the model behind the passages' dense
+        scores, which chooses the support model (SUPPORT_MODELS)."""
         self.embedder = embedder
         self.term_stats = term_stats
         self.passages = passages
+        self.support_model = SUPPORT_MODELS.get(dense_model, GENERIC_SUPPORT_MODEL)
         self._cache = _VectorCache()
 
     def idf(self, terms: list[str]) -> dict[str, float]:
@@ -230,37 +263,31 @@ class EvidenceScorer:
             unit.score += w_dense * unit.dense
         return sorted(units, key=lambda unit: -unit.score)
 
-    def support(self, question: str, hits: list[Hit], units: list[Unit]) -> float:
+    def support(self, question: str, hits: list[Hit], units: list[Unit],
+                context: dict[str, float] | None = None) -> float:
         """0–1 confidence that the passages answer the question; the service refuses below a threshold.
 
-        Dutch questions: the idf-weighted share of the question's terms that the best passage
-        contains, blended with meaning similarity, and halved when a rare term of the question
-        (a name, a specific noun: "Limburg", "postadres") is absent from that passage, unless
-        the meaning match is strong. Questions in another language: meaning similarity only.
+        A logistic model of signals that transfer across corpora (see SUPPORT_MODEL): how close
+        the best passage is in meaning (the main model's similarity, and its margin over the
+        passages that are not about the question, `context["dense_background"]` from the
+        retriever), the idf-weighted share of the question's terms the passage holds, and how
+        well its best sentence matches. A question in English or French cannot match Dutch
+        terms: it is judged on meaning alone (FOREIGN_SUPPORT_MODEL). A question that asks for
+        a number, a date or contact details needs one in the quoted text.
         """
-        if not hits or not units:
+        signals = self.signals(question, hits, units, context)
+        if not signals:
             return 0.0
-        best = units[0]
-        top = hits[best.hit_index]
-        passage_dense = _dense(top.channels.get("dense", (0, 0.0))[1]) if "dense" in top.channels else 0.0
-        dense = max(max(unit.dense for unit in units[:5]), passage_dense)
-        if is_foreign(question):
-            # Cross-lingual similarities run lower than Dutch-Dutch ones: calibrated separately.
-            support = min(1.0, dense / FOREIGN_DENSE_SCALE)
-        else:
-            weights = self.question_terms(question)
-            surface = surface_words(question)
-            found = coverage(weights, top.title, top.section, top.text, surface=surface)
-            support = 0.6 * max(found.share, best.lexical) + 0.4 * dense
-            absent = absent_terms(found, top.title, top.section, top.text, surface=surface)
-            if self._lacks_key_term(question, weights, absent) and best.dense < STRONG_DENSE:
-                support *= RARE_MISSING_PENALTY
-        if not answer_type_present(question, " ".join(_in_context(best, hits, units))):
+        model = self.support_model.foreign if signals["foreign"] else self.support_model.dutch
+        z = model["bias"] + sum(weight * signals[name] for name, weight in model.items() if name != "bias")
+        support = 1.0 / (1.0 + math.exp(-z))
+        if not signals["answer_type"]:
             support *= ANSWER_TYPE_PENALTY
         return float(support)
 
-    def features(self, question: str, hits: list[Hit], units: list[Unit]) -> dict[str, float]:
-        """The raw signals behind `support`, for calibration (bench/answer_calibration.py)."""
+    def signals(self, question: str, hits: list[Hit], units: list[Unit],
+                context: dict[str, float] | None = None) -> dict[str, float]:
+        """The inputs of `support` for the best unit's passage (empty without passages)."""
         if not hits or not units:
             return {}
         best = units[0]
@@ -269,24 +296,27 @@ class EvidenceScorer:
         surface = surface_words(question)
         found = coverage(weights, top.title, top.section, top.text, surface=surface)
         absent = absent_terms(found, top.title, top.section, top.text, surface=surface)
-        dense_scores = [hit.channels.get("dense", (0, 0.0))[1] for hit in hits[: self.passages]]
-
-        def rank(channel: str) -> int:
-            return top.channels.get(channel, (99, 0.0))[0]
-
+        context = context or {}
+        # A passage only the lexical channels found is at most as close as the dense channel's last.
+        dense = float(top.channels["dense"][1]) if "dense" in top.channels else context.get("dense_floor", 0.0)
+        background = context.get("dense_background", self.support_model.background)
         return {
-            "dense_top": float(top.channels.get("dense", (0, 0.0))[1]),
-            "dense_max": float(max(dense_scores)),
-            "dense_first": float(hits[0].channels.get("dense", (0, 0.0))[1]),
-            "rank_dense": rank("dense"), "rank_word": rank("word"), "rank_char": rank("char"),
-            "best_hit": best.hit_index,
-            "coverage": found.share, "unit_lexical": best.lexical, "unit_dense": best.dense,
-            "unit_dense_max": max(unit.dense for unit in units[:5]),
-            "lacks_key_term": float(self._lacks_key_term(question, weights, absent)),
+            "dense_top": dense,
+            "dense_margin": dense - background,
+            "coverage": max(found.share, best.lexical),
+            "unit_dense": best.dense,
+            "lacks_key_term": float(self._lacks_key_term(question, weights, absent)),  # reported, not modelled
             "answer_type": float(answer_type_present(question, " ".join(_in_context(best, hits, units)))),
             "foreign": float(is_foreign(question)),
-            "terms": len(weights), "support": self.support(question, hits, units),
         }
+
+    def features(self, question: str, hits: list[Hit], units: list[Unit],
+                 context: dict[str, float] | None = None) -> dict[str, float]:
+        """`signals` plus the support they give, for calibration (bench/answer_calibration.py)."""
+        signals = self.signals(question, hits, units, context)
+        if signals:
+            signals["support"] = self.support(question, hits, units, context)
+        return signals
 
     def _lacks_key_term(self, question: str, weights: dict[str, float], missing: tuple[str, ...]) -> bool:
         """The passage misses a rare name ("Limburg") or rare terms carrying much of the question.

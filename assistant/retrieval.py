@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 # fusion can promote a passage that only one channel ranked highly.
 CANDIDATES_PER_HIT = 6
 MIN_CANDIDATES = 40
+# Dense ranks 11-40 stand for the passages that are not about the question.
+BACKGROUND_RANKS = slice(10, 40)
+MIN_BACKGROUND = 10
 
 
 class CrossEncoderReranker:
@@ -73,10 +76,21 @@ class Retriever:
         self.fusion_method = fusion_method
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None,
-               timings: dict[str, float] | None = None) -> list[Hit]:
+               timings: dict[str, float] | None = None, context: dict[str, float] | None = None) -> list[Hit]:
+        """The `k` best passages. `context`, when given, receives what the evidence step needs to
+        judge them: `dense_background`, the question's mean dense similarity to the passages
+        ranked BACKGROUND_RANKS (what "not about this question" looks like for this question),
+        or nothing when the collection is too small to tell, and `dense_floor`, the lowest dense
+        similarity among the candidates."""
         started = time.perf_counter()
         candidates = max(MIN_CANDIDATES, k * CANDIDATES_PER_HIT)
         channels = self.kb.channel_results(query, candidates, filters)
+        if context is not None and channels.get("dense"):
+            dense = channels["dense"]
+            context["dense_floor"] = dense[-1][1]
+            background = [score for _, score in dense[BACKGROUND_RANKS]]
+            if len(background) >= MIN_BACKGROUND:
+                context["dense_background"] = sum(background) / len(background)
         options = {"method": self.fusion_method} if self.fusion_method else {}
         # Low word coverage (a question in English or French) hands the ranking to the dense channel.
         fused = fuse(channels, lexical_confidence=self.kb.lexical_coverage(query), **options)

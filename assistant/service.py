@@ -56,7 +56,7 @@ class AssistantService:
     """
 
     def __init__(self, retriever: Retriever, scorer: EvidenceScorer, conversations: ConversationStore, *,
-                 llm: LLMAnswerer | None = None, top_k: int = 5, refusal_threshold: float = 0.4,
+                 llm: LLMAnswerer | None = None, top_k: int = 5, refusal_threshold: float = 0.5,
                  max_question_chars: int = 2000):
         self.retriever = retriever
         self.scorer = scorer
@@ -107,10 +107,11 @@ class AssistantService:
         earlier = [(turn.standalone_question, turn.answer.get("answer", "")) for turn in turns]
         earlier += [(self.clean_question(text), "") for text in history or [] if text.strip()]
         standalone = self._standalone(question, earlier)
-        hits = self.retriever.search(standalone, k or self.top_k, filters, timings=timings)
+        context: dict[str, float] = {}
+        hits = self.retriever.search(standalone, k or self.top_k, filters, timings=timings, context=context)
         mark = time.perf_counter()
         units = self.scorer.score(standalone, hits)
-        support = self.scorer.support(standalone, hits, units)
+        support = self.scorer.support(standalone, hits, units, context)
         timings["evidence"] = _ms(mark)
         answer = Answer(answer="", grounded=False, citations=[], conversation_id=conversation_id,
                         message_id=uuid.uuid4().hex, answerer="extractive", standalone_question=standalone,

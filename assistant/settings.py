@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     reranker: Path | None = Field(None, description="Path to a local sentence-transformers CrossEncoder; unset = no reranker.")
     refusal_threshold: float = Field(
-        0.4, description="Minimum answer confidence (0–1) below which the assistant refuses to answer."
+        0.5, ge=0, le=1, description="Minimum answer confidence (0–1) below which the assistant refuses to answer "
+        "(0.5: chosen on the train splits, see docs/quality.md; lower answers more, higher refuses more)."
     )
     llm_provider: Literal["none", "openai", "ollama"] = Field(
         "none", description="`none` (extractive answers), `openai` (any OpenAI-compatible endpoint) or `ollama`."

@@ -38,9 +38,14 @@ def main(suite: str, split: str, output: str, embedding: str | None = None) -> N
             absent = evaluator.answer_documents(question)
             for left_out in (False, True):
                 filters = Filters(document_id=tuple(d for d in everything if d not in absent)) if left_out else None
-                hits = container.retriever.search(question.question, 5, filters)
+                context: dict[str, float] = {}
+                hits = container.retriever.search(question.question, 5, filters, context=context)
                 units = scorer.score(question.question, hits)
-                features = scorer.features(question.question, hits, units)
+                features = scorer.features(question.question, hits, units, context)
+                channels = container.kb.channel_results(question.question, 40, filters)
+                features["channel_scores"] = {name: [round(score, 5) for _, score in ranked]
+                                              for name, ranked in channels.items()}
+                features["hit_channels"] = [hit.channels for hit in hits]
                 gold = [evaluator.relevant(question, hit.text, hit.document_id) for hit in hits]
                 best_gold = bool(units) and gold[units[0].hit_index]
                 out.write(json.dumps({"q": question.question, "left_out": left_out, "gold": gold,
