@@ -7,6 +7,7 @@ into `Hit`s with their passages.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -21,9 +22,16 @@ log = logging.getLogger(__name__)
 # fusion can promote a passage that only one channel ranked highly.
 CANDIDATES_PER_HIT = 6
 MIN_CANDIDATES = 40
-# Dense ranks 11-40 stand for the passages that are not about the question.
+# Dense ranks 11-40 stand for the passages that are not about the question. A small knowledge
+# base has too few passages to tell: short texts on everyday topics (assistant/data) join its
+# ranking for this measurement only, and rank below a large knowledge base's own passages.
 BACKGROUND_RANKS = slice(10, 40)
-MIN_BACKGROUND = 10
+BACKGROUND_TEXTS = Path(__file__).resolve().parent / "data" / "background-nl.txt"
+
+
+def background_texts(path: Path = BACKGROUND_TEXTS) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 class CrossEncoderReranker:
@@ -74,23 +82,20 @@ class Retriever:
         self.kb = kb
         self.reranker = reranker
         self.fusion_method = fusion_method
+        self._background = None  # embeddings of the background texts, made on first use
+        self._background_lock = threading.Lock()
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None,
                timings: dict[str, float] | None = None, context: dict[str, float] | None = None) -> list[Hit]:
         """The `k` best passages. `context`, when given, receives what the evidence step needs to
         judge them: `dense_background`, the question's mean dense similarity to the passages
         ranked BACKGROUND_RANKS (what "not about this question" looks like for this question),
-        or nothing when the collection is too small to tell, and `dense_floor`, the lowest dense
-        similarity among the candidates."""
+        and `dense_floor`, the lowest dense similarity among the candidates."""
         started = time.perf_counter()
         candidates = max(MIN_CANDIDATES, k * CANDIDATES_PER_HIT)
         channels = self.kb.channel_results(query, candidates, filters)
         if context is not None and channels.get("dense"):
-            dense = channels["dense"]
-            context["dense_floor"] = dense[-1][1]
-            background = [score for _, score in dense[BACKGROUND_RANKS]]
-            if len(background) >= MIN_BACKGROUND:
-                context["dense_background"] = sum(background) / len(background)
+            context.update(self._dense_context(query, [score for _, score in channels["dense"]]))
         options = {"method": self.fusion_method} if self.fusion_method else {}
         # Low word coverage (a question in English or French) hands the ranking to the dense channel.
         fused = fuse(channels, lexical_confidence=self.kb.lexical_coverage(query), **options)
@@ -101,6 +106,15 @@ class Retriever:
         if timings is not None:
             timings["retrieve"] = round((time.perf_counter() - started) * 1000, 2)
         return hits[:k]
+
+    def _dense_context(self, query: str, scores: list[float]) -> dict[str, float]:
+        if self._background is None:
+            with self._background_lock:
+                if self._background is None:
+                    self._background = self.kb.vectors.embed_passages(background_texts())
+        reference = (self._background @ self.kb.vectors.embed_query(query)).tolist()
+        ranked = sorted(scores + reference, reverse=True)[BACKGROUND_RANKS]
+        return {"dense_floor": scores[-1], "dense_background": sum(ranked) / len(ranked)}
 
     def _hits(self, fused, wanted: int) -> list[Hit]:
         """The first `wanted` fused ids as hits, dropping passages whose text repeats a better one."""

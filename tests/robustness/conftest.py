@@ -22,17 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from robustness_support import BUNDLED, api_client, make_settings  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def embedder(request):
-    """The session's USE model: the suite-wide one when tests/conftest.py offers it."""
-    try:
-        return request.getfixturevalue("use_embedder")
-    except pytest.FixtureLookupError:
-        from knowledge.embeddings import create_embedder
-
-        return create_embedder("use-multilingual", threads=2)
-
-
 def _build(data_dir: Path, embedder, *, ingest: bool, **overrides):
     from assistant.container import Container
 
