@@ -233,7 +233,7 @@ class EvidenceScorer:
         """Stemmed content terms of the question with their idf (question words left out)."""
         terms = [term for term in dict.fromkeys(stem_words(question)) if term not in QUESTION_TERMS]
         weights = self.idf(terms) if terms else {}
-        # In a yes/no question the first word is the verb ("Organiseert de VVP congressen?"), which
+        # In a yes/no question the first word is the verb ("Richt de VVP studiedagen in?"), which
         # documents often phrase differently ("het inrichten van congressen"): it counts less.
         first = question.split()[0].strip("¿¡\"'") if question.split() else ""
         if first and first.lower() not in QUESTION_OPENERS:

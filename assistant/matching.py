@@ -7,7 +7,7 @@ names in a question, and whether it is in English or French rather than Dutch.
 
 >>> coverage({"provincie": 1.0, "bestuur": 1.0}, "De provincies besturen samen.").share
 1.0
->>> is_foreign("What does the VVP do in Brussels?")
+>>> is_foreign("What is the role of the VVP in Brussels?")
 True
 """
 

@@ -56,7 +56,7 @@ def bench_questions() -> list[str]:
     questions = [row["question"].strip() for row in rows if row.get("question", "").strip()]
     if not questions:  # no shared data at all: a handful of VVP questions keeps the bench running
         questions = [
-            "Wat is de missie van de VVP?", "Welke diensten richt de VVP op voor haar leden?",
+            "Wat is de missie van de VVP?", "Welke dienst zet de vereniging op voor de aangesloten leden?",
             "Hoe werken de provincies samen?", "Wat doet de provinciegouverneur?",
         ]
     return list(dict.fromkeys(questions))

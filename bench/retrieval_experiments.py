@@ -222,8 +222,8 @@ def timing(root: Path) -> None:
             t = time.perf_counter()
             index.remove(ids[:10])
             remove = time.perf_counter() - t
-            queries = ["Hoeveel provinciebesturen werken samen binnen de VVP?",
-                       "schaalvergroting van lokale besturen", "What does the VVP do in Brussels?"]
+            queries = ["Hoeveel provinciebesturen werken samen in de VVP?",
+                       "schaalvergroting van lokale besturen", "What is the role of the VVP in Brussels?"]
             t = time.perf_counter()
             for _ in range(10):
                 for q in queries:

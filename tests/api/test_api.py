@@ -55,7 +55,7 @@ def test_search_filters_by_document_type(client):
 
 
 def test_ask_returns_the_answer_object(client):
-    body = client.post("/api/ask", json={"question": "Wie kan terecht bij de studiedienst?"}).json()
+    body = client.post("/api/ask", json={"question": "Wie kan een beroep doen op de studiedienst?"}).json()
     assert set(body) >= {"answer", "grounded", "citations", "conversation_id", "message_id", "answerer", "timings_ms"}
     assert body["grounded"] and "[1]" in body["answer"] and "provinciemandatarissen" in body["answer"]
     citation = body["citations"][0]
@@ -65,7 +65,7 @@ def test_ask_returns_the_answer_object(client):
 
 
 def test_ask_stream_sends_tokens_then_citations_then_done(client):
-    response = client.post("/api/ask/stream", json={"question": "Met welke organisaties onderhoudt de VVP contacten?"})
+    response = client.post("/api/ask/stream", json={"question": "Met wie onderhoudt de VVP contacten?"})
     assert response.headers["content-type"].startswith("text/event-stream")
     events = parse_sse(response.text)
     names = [name for name, _ in events]
@@ -171,14 +171,14 @@ def test_openai_compatible_route_with_the_official_client(client):
 
     openai_client = OpenAI(base_url="http://testserver/v1", api_key="niet-nodig", http_client=client)
     completion = openai_client.chat.completions.create(
-        model="vvp-assistent", messages=[{"role": "user", "content": "Is de VVP lid van een Europese organisatie?"}])
+        model="vvp-assistent", messages=[{"role": "user", "content": "Is de VVP aangesloten bij een Europese belangenorganisatie?"}])
     content = completion.choices[0].message.content
     assert "Cepli" in content and "Bronnen:" in content and "[1]" in content
     assert completion.model_extra["citations"][0]["n"] == 1
 
     stream = openai_client.chat.completions.create(
         model="vvp-assistent", stream=True,
-        messages=[{"role": "user", "content": "Waaruit bestaan de beleidscommissies?"}])
+        messages=[{"role": "user", "content": "Uit wie bestaan de beleidscommissies?"}])
     pieces = [chunk.choices[0].delta.content or "" for chunk in stream]
     assert "gedeputeerden" in "".join(pieces)
 

@@ -10,15 +10,15 @@ from assistant import messages
 from assistant.service import InvalidQuestion, UnknownConversation
 
 EXPECTED = [
-    ("Wat is de missie van de VVP volgens de statuten?", "artikel 5"),
-    ("Welke diensten richt de VVP op voor haar leden?", "studie- en documentatiedienst"),
-    ("Met welke organisaties onderhoudt de VVP contacten?", "VVSG"),
-    ("Hoeveel provinciebesturen werken samen binnen de VVP?", "5 Vlaamse provinciebesturen"),
-    ("Wie kan terecht bij de studiedienst?", "provinciemandatarissen"),
-    ("Waaruit bestaan de beleidscommissies?", "gedeputeerden"),
-    ("Welke methodiek brengt de VVP naar het provinciaal management?", "gebiedsgericht werken"),
-    ("Is de VVP lid van een Europese organisatie?", "Cepli"),
-    ("Organiseert de VVP congressen?", "congressen"),
+    ("Hoe omschrijven de statuten het maatschappelijk doel van de vereniging?", "maatschappelijk doel"),
+    ("Welke dienst zet de vereniging op voor de aangesloten leden?", "studie- en documentatiedienst"),
+    ("Met wie onderhoudt de VVP contacten?", "VVSG"),
+    ("Hoeveel provinciebesturen werken samen in de VVP?", "5 Vlaamse provinciebesturen"),
+    ("Wie kan een beroep doen op de studiedienst?", "provinciemandatarissen"),
+    ("Uit wie bestaan de beleidscommissies?", "gedeputeerden"),
+    ("Welke methode voor provinciaal management stimuleert de VVP?", "gebiedsgericht werken"),
+    ("Is de VVP aangesloten bij een Europese belangenorganisatie?", "Cepli"),
+    ("Richt de VVP studiedagen in?", "studiedagen"),
 ]
 
 
@@ -49,8 +49,8 @@ def test_every_answer_sentence_is_a_quote_from_its_source(vvp_container):
 
 
 @pytest.mark.parametrize("question", [
-    "Hoeveel personeelsleden heeft de provincie Limburg?",
-    "Wat is het postadres van de VVP?",
+    "Hoeveel ambtenaren werken er bij de provincie Antwerpen?",
+    "Wat is het correspondentieadres van de VVP?",
     "Wat is het telefoonnummer van de VVP?",
     "Hoeveel inwoners heeft Gent?",
     "Wat is het e-mailadres van de VVP?",
@@ -66,7 +66,7 @@ def test_refuses_when_no_passage_supports_the_question(vvp_container, question):
 
 
 @pytest.mark.parametrize("question,fact", [
-    ("What does the VVP do in Brussels?", "politiek Brussel"),
+    ("What is the role of the VVP in Brussels?", "politiek Brussel"),
     ("Que fait la VVP à Bruxelles ?", "Brussel"),
 ])
 def test_english_and_french_questions_are_answered_from_the_dutch_text(vvp_container, question, fact):
@@ -89,9 +89,9 @@ def test_a_follow_up_is_resolved_using_the_previous_turn(vvp_container):
 
 def test_a_new_question_in_a_conversation_is_not_rewritten(vvp_container):
     service = vvp_container.service
-    first = service.ask("Waaruit bestaan de beleidscommissies?")
-    second = service.ask("Wat is het postadres van de VVP?", conversation_id=first.conversation_id)
-    assert second.standalone_question == "Wat is het postadres van de VVP?"
+    first = service.ask("Uit wie bestaan de beleidscommissies?")
+    second = service.ask("Wat is het correspondentieadres van de VVP?", conversation_id=first.conversation_id)
+    assert second.standalone_question == "Wat is het correspondentieadres van de VVP?"
     assert not second.grounded
 
 
@@ -106,7 +106,7 @@ def test_invalid_questions_and_unknown_conversations_are_rejected_in_dutch(vvp_c
 
 
 def test_stream_events_come_in_order(vvp_container):
-    events = list(vvp_container.service.ask_stream("Wie kan terecht bij de studiedienst?"))
+    events = list(vvp_container.service.ask_stream("Wie kan een beroep doen op de studiedienst?"))
     names = [event.name for event in events]
     assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"token"}
     assert "".join(event.data for event in events if event.name == "token") == events[-1].data.answer

@@ -55,9 +55,9 @@ def test_search_reads_queries_from_stdin_one_json_line_each(data_dir):
 
 
 def test_ask_json_and_batch(data_dir):
-    answer = json.loads(vvp(data_dir, "ask", "Is de VVP lid van een Europese organisatie?", "--json").stdout)
+    answer = json.loads(vvp(data_dir, "ask", "Is de VVP aangesloten bij een Europese belangenorganisatie?", "--json").stdout)
     assert answer["grounded"] and "Cepli" in answer["answer"] and answer["citations"][0]["n"] == 1
-    batch = vvp(data_dir, "ask", "-", stdin="Wie kan terecht bij de studiedienst?\nWat is het postadres van de VVP?\n")
+    batch = vvp(data_dir, "ask", "-", stdin="Wie kan een beroep doen op de studiedienst?\nWat is het correspondentieadres van de VVP?\n")
     first, second = (json.loads(line) for line in batch.stdout.splitlines())
     assert first["grounded"] and not second["grounded"]
 
@@ -97,7 +97,7 @@ def test_ingest_without_a_path_reads_the_bundled_seed_text_as_it_is(tmp_path):
 
 @pytest.mark.parametrize("command", ["ask", "search"])
 def test_a_bad_line_on_stdin_gets_an_error_object_and_the_batch_goes_on(data_dir, command):
-    lines = ["Wat is de missie van de VVP?", "", "x" * 5000, "Met welke organisaties onderhoudt de VVP contacten?"]
+    lines = ["Wat is de missie van de VVP?", "", "x" * 5000, "Met wie onderhoudt de VVP contacten?"]
     result = vvp(data_dir, command, "-", stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]

@@ -31,8 +31,8 @@ def test_passage_corpus_with_awkward_ids_is_evaluated_by_id(tmp_path, embedder, 
 
 def test_expect_any_format_counts_refusals(vvp_container, tmp_path):
     questions = tmp_path / "dev.jsonl"
-    rows = [{"question": "Is de VVP lid van een Europese organisatie?", "answerable": True, "expect_any": ["Cepli"]},
-            {"question": "Wat is het postadres van de VVP?", "answerable": False, "expect_any": []}]
+    rows = [{"question": "Is de VVP aangesloten bij een Europese belangenorganisatie?", "answerable": True, "expect_any": ["Cepli"]},
+            {"question": "Wat is het correspondentieadres van de VVP?", "answerable": False, "expect_any": []}]
     questions.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
     evaluator = Evaluator(vvp_container.kb, vvp_container.retriever, vvp_container.service)
     answers = evaluator.answers(read_questions(questions))

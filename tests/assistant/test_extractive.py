@@ -117,7 +117,7 @@ def test_balance_quotes_leaves_balanced_ones_alone():
 
 
 def test_a_question_in_english_or_french_gets_a_notice_in_its_language(vvp_container):
-    english = vvp_container.service.ask("What does the VVP do in Brussels?")
+    english = vvp_container.service.ask("What is the role of the VVP in Brussels?")
     french = vvp_container.service.ask("Que fait la VVP à Bruxelles ?")
     dutch = vvp_container.service.ask("Wat doet de VVP in Brussel?")
     assert english.notice and "Dutch" in english.notice

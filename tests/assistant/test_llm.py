@@ -74,7 +74,7 @@ def test_a_stream_yields_tokens():
 
 def test_the_service_streams_llm_tokens_and_returns_a_checked_answer(vvp_container):
     service = service_with(vvp_container, fake("De VVP onderhoudt contacten met de VVSG [1]. Verzonnen [12]."))
-    events = list(service.ask_stream("Met welke organisaties onderhoudt de VVP contacten?"))
+    events = list(service.ask_stream("Met wie onderhoudt de VVP contacten?"))
     tokens = [e.data for e in events if e.name == "token"]
     answer = events[-1].data
     assert len(tokens) > 1
@@ -85,16 +85,16 @@ def test_the_service_streams_llm_tokens_and_returns_a_checked_answer(vvp_contain
 
 def test_an_endpoint_error_falls_back_to_the_extractive_answer(vvp_container):
     service = service_with(vvp_container, FailingModel(messages=iter([])))
-    answer = service.ask("Met welke organisaties onderhoudt de VVP contacten?")
+    answer = service.ask("Met wie onderhoudt de VVP contacten?")
     assert answer.answerer == "extractive" and answer.grounded
     assert answer.notice == messages.LLM_FALLBACK_NOTICE
     assert "VVSG" in answer.answer
 
 
 def test_the_llm_condenses_follow_ups_when_configured(vvp_container):
-    model = fake("Waaruit bestaan de beleidscommissies?", "Wie zit er in de beleidscommissies?",
+    model = fake("Uit wie bestaan de beleidscommissies?", "Wie zit er in de beleidscommissies?",
                  "De beleidscommissies bestaan uit gedeputeerden [1].")
     service = service_with(vvp_container, model)
-    first = service.ask("Waaruit bestaan de beleidscommissies?")
+    first = service.ask("Uit wie bestaan de beleidscommissies?")
     follow_up = service.ask("En wie zit daarin?", conversation_id=first.conversation_id)
     assert follow_up.standalone_question == "Wie zit er in de beleidscommissies?"

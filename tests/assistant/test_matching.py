@@ -69,7 +69,7 @@ MISSION = "De VVP behartigt de belangen van de provincies bij de Vlaamse overhei
     "Wat is het e-mailadres van de VVP?",
     "Wat is het algemene telefoonnummer van de VVP?",
     "Wat is de website van de VVP?",
-    "Wat is het postadres van de VVP?",
+    "Wat is het correspondentieadres van de VVP?",
     "What is the VVP's email address?",
     "What's the phone number of the VVP?",
     "Quelle est l'adresse de la VVP ?",

@@ -19,7 +19,7 @@ def test_ingest_then_search_finds_the_seed_passage(fresh_container, bundled_copy
     kb = fresh_container.kb
     report = kb.ingest([bundled_copy])
     assert report.count("added") == 3 and report.count("failed") == 0
-    hits = fresh_container.retriever.search("Met welke organisaties onderhoudt de VVP contacten?", k=3)
+    hits = fresh_container.retriever.search("Met wie onderhoudt de VVP contacten?", k=3)
     assert "VVSG" in hits[0].text
     assert hits[0].title == "Missie van de VVP"
 
