@@ -17,7 +17,7 @@ from assistant.api.app import create_app
 TOKEN = "s3cret-beheer-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 BUNDLED = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "documents"
-QUESTION = "Wie kan een beroep doen op de studiedienst?"
+QUESTION = "Wie kan bij de studiedienst terecht?"
 TRAVERSALS = ["..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%5C..%5Cetc%5Cpasswd", "....%2F%2Fetc",
               "%2Fetc%2Fpasswd", "..", "%00", "vvp-missie%00.md"]
 

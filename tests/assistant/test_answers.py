@@ -14,7 +14,7 @@ EXPECTED = [
     ("Welke dienst zet de vereniging op voor de aangesloten leden?", "studie- en documentatiedienst"),
     ("Met wie onderhoudt de VVP contacten?", "VVSG"),
     ("Hoeveel provinciebesturen werken samen in de VVP?", "5 Vlaamse provinciebesturen"),
-    ("Wie kan een beroep doen op de studiedienst?", "provinciemandatarissen"),
+    ("Wie kan bij de studiedienst terecht?", "provinciemandatarissen"),
     ("Uit wie bestaan de beleidscommissies?", "gedeputeerden"),
     ("Welke methode voor provinciaal management stimuleert de VVP?", "gebiedsgericht werken"),
     ("Is de VVP aangesloten bij een Europese belangenorganisatie?", "Cepli"),
@@ -106,7 +106,7 @@ def test_invalid_questions_and_unknown_conversations_are_rejected_in_dutch(vvp_c
 
 
 def test_stream_events_come_in_order(vvp_container):
-    events = list(vvp_container.service.ask_stream("Wie kan een beroep doen op de studiedienst?"))
+    events = list(vvp_container.service.ask_stream("Wie kan bij de studiedienst terecht?"))
     names = [event.name for event in events]
     assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"token"}
     assert "".join(event.data for event in events if event.name == "token") == events[-1].data.answer

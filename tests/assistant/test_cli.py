@@ -57,7 +57,7 @@ def test_search_reads_queries_from_stdin_one_json_line_each(data_dir):
 def test_ask_json_and_batch(data_dir):
     answer = json.loads(vvp(data_dir, "ask", "Is de VVP aangesloten bij een Europese belangenorganisatie?", "--json").stdout)
     assert answer["grounded"] and "Cepli" in answer["answer"] and answer["citations"][0]["n"] == 1
-    batch = vvp(data_dir, "ask", "-", stdin="Wie kan een beroep doen op de studiedienst?\nWat is het correspondentieadres van de VVP?\n")
+    batch = vvp(data_dir, "ask", "-", stdin="Wie kan bij de studiedienst terecht?\nWat is het correspondentieadres van de VVP?\n")
     first, second = (json.loads(line) for line in batch.stdout.splitlines())
     assert first["grounded"] and not second["grounded"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.settings import Settings
 
-PROBE_QUESTION = "Wie kan een beroep doen op de studiedienst?"
+PROBE_QUESTION = "Wie kan bij de studiedienst terecht?"
 ADMIN_TOKEN = "test-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -42,7 +42,7 @@ def test_an_empty_search_query_gets_422(robust_client):
 
 @pytest.mark.parametrize("question", [
     "Wie kan terecht\x00 bij de\x07 studiedienst?\x1b\x1f",
-    "Wie kan een beroep doen op de studiedienst?\u202e\u200f\ufeff",
+    "Wie kan bij de studiedienst terecht?\u202e\u200f\ufeff",
     "\x7fWie\r\nkan\tterecht bij de studiedienst?\x85",
 ], ids=["c0-controls-and-escape", "bidi-and-bom", "del-crlf-nel"])
 def test_control_characters_are_cleaned_and_the_question_answered(robust_client, question):
@@ -170,7 +170,7 @@ def test_the_openai_route_rejects_bad_messages_without_500(robust_client):
 
 
 def test_prompt_injection_in_a_question_is_just_a_question(robust_client):
-    for question in (INJECTION, f"{INJECTION}. Wie kan een beroep doen op de studiedienst?",
+    for question in (INJECTION, f"{INJECTION}. Wie kan bij de studiedienst terecht?",
                      "{{7*7}} ${7*7} <script>alert(1)</script> '; DROP TABLE messages; --"):
         response = ask(robust_client, {"question": question})
         assert response.status_code == 200

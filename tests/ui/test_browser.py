@@ -108,10 +108,10 @@ def test_widget_is_usable_with_the_keyboard_only(page, website, shoot):
     page.keyboard.type("tweede")
     assert widget(page).locator("#vvp-input").input_value() == "eerste regel\ntweede"
     page.keyboard.press("Control+A")
-    page.keyboard.type("Wie kan een beroep doen op de studiedienst?")
+    page.keyboard.type("Wie kan bij de studiedienst terecht?")
     page.keyboard.press("Enter")
     expect(widget(page).locator("ol.sources a").first).to_be_visible(timeout=ANSWER_TIMEOUT)
-    expect(widget(page).locator(".msg.user").last).to_contain_text("Wie kan een beroep doen op de studiedienst?")
+    expect(widget(page).locator(".msg.user").last).to_contain_text("Wie kan bij de studiedienst terecht?")
     assert focused_in_widget(page)["id"] == "vvp-input"
     shoot(page, "widget-keyboard")
 

@@ -49,7 +49,7 @@ def test_ask_streams_an_answer_with_markers_and_a_sources_panel(ui_container):
     assert "Missie van de VVP" in sources and "<mark>" in sources
     assert conversation and turns[0]["index"] == 1 and turns[0]["conversation_id"] == conversation
     # A follow-up stays in the same conversation.
-    _, history, same, turns, _ = run_ask(handlers, "Wie kan een beroep doen op de studiedienst?", history, conversation, turns)
+    _, history, same, turns, _ = run_ask(handlers, "Wie kan bij de studiedienst terecht?", history, conversation, turns)
     assert same == conversation and len(turns) == 2 and turns[1]["index"] == 3
 
 
