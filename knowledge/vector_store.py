@@ -14,7 +14,6 @@ exact, and several times faster than a Chroma query.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -28,34 +27,14 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
 from ingest.models import Chunk
 from knowledge.dense_memory import DenseSnapshot
+from knowledge import model_collections
 from knowledge.embeddings import Embedder
+from knowledge.model_collections import EmbeddingMismatch, collection_name  # noqa: F401 (public here too)
 
 log = logging.getLogger(__name__)
 
 _GET_PAGE = 500  # larger pages make Chroma hold on to more memory, and are no faster
 _WRITE_BATCH = 2000
-
-
-class EmbeddingMismatch(RuntimeError):
-    """The knowledge base was built with another embedding model; the message is Dutch."""
-
-    def __init__(self, stored: str, configured: str):
-        super().__init__(
-            f"De kennisbank is gebouwd met het embeddingmodel '{stored}', maar ingesteld is '{configured}'. "
-            "Voer `vvp reindex` uit om alle documenten opnieuw in te lezen met het nieuwe model "
-            "(of zet VVP_EMBEDDING terug)."
-        )
-        self.stored, self.configured = stored, configured
-
-
-def collection_name(base: str, model_id: str) -> str:
-    """Chroma name of `model_id`'s collection: [a-zA-Z0-9._-], 3-63 characters, alphanumeric ends.
-
-    >>> collection_name("vvp_chunks", "sentence-transformers:multilingual-e5-base")
-    'vvp_chunks-sentence-transformers-multilingual-e5-base'
-    """
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model_id).strip("-._")
-    return f"{base}-{slug}"[:63].rstrip("-._")
 
 
 class _ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -197,37 +176,14 @@ class VectorStore:
 
     def other_models(self) -> dict[str, int]:
         """Chunks per other embedding model stored under this base name (old collections)."""
-        found = {}
-        for listed in self._client.list_collections():
-            name = listed if isinstance(listed, str) else listed.name
-            if name == self._name or not (name == self._base or name.startswith(self._base + "-")):
-                continue
-            collection = self._client.get_collection(name, embedding_function=self._function)
-            model = (collection.metadata or {}).get("embedding_model", name)
-            if model != self._embedder.model_id and collection.count():
-                found[model] = found.get(model, 0) + collection.count()
-        return found
+        return model_collections.other_models(self._client, self._base, self._name, self._function)
 
     def drop_other_models(self) -> list[str]:
         """Delete the other models' collections (after `vvp reindex` moved their documents here)."""
-        dropped = []
-        for listed in self._client.list_collections():
-            name = listed if isinstance(listed, str) else listed.name
-            if name != self._name and (name == self._base or name.startswith(self._base + "-")):
-                self._client.delete_collection(name)
-                dropped.append(name)
-        return dropped
+        return model_collections.drop_other_models(self._client, self._base, self._name)
 
     def _refuse_other_models(self, model_id: str) -> None:
-        try:
-            own = self._client.get_collection(self._name, embedding_function=self._function).count()
-        except Exception:  # does not exist yet
-            own = 0
-        if own:
-            return
-        others = self.other_models()
-        if others:
-            raise EmbeddingMismatch(max(others, key=others.get), model_id)
+        model_collections.refuse_other_models(self._client, self._base, self._name, self._function, model_id)
 
     def reconnect(self) -> None:
         """Re-open the collection (after a Chroma server outage)."""

