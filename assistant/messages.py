@@ -66,3 +66,7 @@ VALIDATION = {
     "value_error": "ongeldige waarde",
     "string_unicode": "moet geldige tekst (UTF-8) zijn",
 }
+
+# Plain-text answers (the OpenAI-compatible route): the sources list under the answer.
+SOURCES_HEADING = "Bronnen:"
+SOURCE_PAGE = "p. {page}"
