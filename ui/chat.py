@@ -24,8 +24,9 @@ from knowledge.base import Filters  # noqa: E402
 from ui import labels  # noqa: E402
 from ui.admin import build_admin_tab  # noqa: E402
 from ui.drafts import draft_docx, draft_markdown, new_draft_path  # noqa: E402
+from ui.page_language import page_script, translations  # noqa: E402
 from ui.rendering import (  # noqa: E402
-    answer_markdown, error_markdown, escape_html, sources_html, streaming_markdown,
+    answer_markdown, error_markdown, escape_html, question_markdown, sources_html, streaming_markdown,
 )
 from ui.theme import CSS_PATH, vvp_theme  # noqa: E402
 
@@ -44,7 +45,7 @@ def mount_ui(app: FastAPI, container: Container) -> FastAPI:
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=vvp_theme(), css_paths=[CSS_PATH], footer_links=[], run_history=False,
         max_file_size=container.settings.max_upload_bytes, show_error=False, ssr_mode=False, mcp_server=False,
-        pwa=False,
+        pwa=False, js=page_script(), i18n=translations(),
     )
 
 
@@ -133,7 +134,8 @@ class ChatHandlers:
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        history = [*(history or []), _message("user", question), _message("assistant", labels.THINKING)]
+        history = [*(history or []), _message("user", question_markdown(question)),
+                   _message("assistant", labels.THINKING)]
         yield "", history, conversation_id, turns, gr.skip()
         if conversation_id and not self.container.conversations.exists(conversation_id):
             conversation_id = ""  # purged by the retention policy: start a new conversation
