@@ -91,6 +91,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return FileResponse(WIDGET_DIR / "widget.js", media_type="application/javascript",
                             headers={"Cache-Control": "public, max-age=300"})
 
+    @app.api_route("/widget/demo.html", methods=["GET", "HEAD"], include_in_schema=False)
+    def widget_demo() -> FileResponse:
+        return FileResponse(WIDGET_DIR / "demo.html", media_type="text/html")
+
     app.include_router(routes_ask.build_router(container, limiter))
     app.include_router(routes_documents.build_router(container, limiter))
     app.include_router(routes_openai.build_router(container, limiter))

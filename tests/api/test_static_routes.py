@@ -29,3 +29,9 @@ def test_api_docs_load_their_assets_from_the_app(client):
         path = next(part.split('"')[0] for part in page.split('="') if part.split('"')[0].endswith(asset))
         assert path.startswith("/") and client.get(path).status_code == 200
     assert client.get("/redoc").status_code == 404
+
+
+def test_the_widget_demo_page_is_served_and_names_no_fixed_port(client):
+    page = client.get("/widget/demo.html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'src="../widget.js"' in page.text and ":8000" not in page.text

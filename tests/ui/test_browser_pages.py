@@ -101,3 +101,67 @@ def test_the_question_is_shown_as_typed(page, live_server):
     user = page.locator("#vvp-chat [data-vvp-role='user']").last
     expect(user).to_contain_text("<img src=x> **vet** # kop", timeout=ANSWER_TIMEOUT)
     assert user.locator("img, strong, h1").count() == 0
+
+
+@pytest.fixture
+def unlisted_site(live_server, tmp_path):
+    """A website whose origin is not in VVP_ALLOWED_ORIGINS, embedding the widget."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.ui.conftest import free_port
+
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Andere site</title></head><body>'
+        f'<h1>Andere site</h1><script src="{live_server}/widget.js" defer></script></body></html>', encoding="utf-8")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), functools.partial(Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def open_widget_and_ask(page, question: str):
+    panel_root = page.locator("#vvp-assistent-widget")
+    panel_root.locator("button.launcher").click()
+    panel_root.locator("#vvp-input").fill(question)
+    panel_root.locator("button.send").click()
+    return panel_root
+
+
+def test_widget_on_a_site_that_is_not_allowed_says_so(page, unlisted_site):
+    page.goto(f"{unlisted_site}/")
+    widget = open_widget_and_ask(page, "Wat is de missie van de VVP?")
+    error = widget.locator(".msg.error").last
+    expect(error).to_contain_text("niet toegelaten", timeout=ANSWER_TIMEOUT)
+    expect(error).to_contain_text(unlisted_site)
+    assert "internetverbinding" not in error.inner_text()
+
+
+def test_widget_with_the_server_down_blames_the_connection(page, unlisted_site, tmp_path):
+    from tests.ui.conftest import free_port
+    from ui import WIDGET_DIR
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Site</title></head><body>'
+        f'<script src="{unlisted_site}/widget-copy.js" data-api="{dead}" defer></script>'
+        "</body></html>", encoding="utf-8")
+    (tmp_path / "widget-copy.js").write_text((WIDGET_DIR / "widget.js").read_text(encoding="utf-8"), encoding="utf-8")
+    page.goto(f"{unlisted_site}/")
+    widget = open_widget_and_ask(page, "Wat is de missie van de VVP?")
+    expect(widget.locator(".msg.error").last).to_contain_text("internetverbinding", timeout=ANSWER_TIMEOUT)
+
+
+def test_the_demo_page_works_on_the_port_the_assistant_runs_on(page, live_server):
+    page.goto(f"{live_server}/widget/demo.html")
+    widget = open_widget_and_ask(page, "Wat is de missie van de VVP?")
+    expect(widget.locator("#vvp-panel ol.sources a").first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    assert page.external_requests == []
