@@ -65,7 +65,7 @@ FEEDBACK_HELP = "Beoordeel een antwoord met de duim omhoog of omlaag onder het a
 
 # ---- draft answer ---------------------------------------------------------------------------------
 DRAFT_TITLE = "Ontwerpantwoord (voor medewerkers)"
-DRAFT_HELP = "Zet het laatste antwoord om in een ontwerptekst met voetnoten, om te kopiëren of als Word-bestand."
+DRAFT_HELP = "Zet een antwoord uit dit gesprek om in een ontwerptekst met voetnoten, om te kopiëren of als Word-bestand."
 DRAFT_BUTTON = "Ontwerpantwoord"
 DRAFT_MARKDOWN_LABEL = "Ontwerpantwoord in Markdown (kopieerbaar)"
 DRAFT_DOCX_LABEL = "Ontwerpantwoord als Word-bestand (.docx)"
@@ -76,6 +76,11 @@ DRAFT_SOURCES = "Bronnen"
 DRAFT_SOURCE_LABEL = "bron"
 DRAFT_NOTICE = "Let op"
 DRAFT_FILE_NAME = "ontwerpantwoord.docx"
+DRAFT_AUTHOR = "VVP-assistent"
+DRAFT_COMMENTS = "Ontwerp, gemaakt door de VVP-assistent uit de documenten van de VVP. Nalezen voor gebruik."
+DRAFT_PICK_LABEL = "Antwoord om uit te werken"
+DRAFT_PICK_INFO = "Kies een antwoord uit dit gesprek (standaard het laatste)."
+DRAFT_CHOICE = "{number}. {question}"
 
 # ---- admin ----------------------------------------------------------------------------------------
 ADMIN_INTRO = "Documenten toevoegen en verwijderen. Meld je eerst aan met de beheerderssleutel."

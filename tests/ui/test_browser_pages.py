@@ -165,3 +165,21 @@ def test_the_demo_page_works_on_the_port_the_assistant_runs_on(page, live_server
     widget = open_widget_and_ask(page, "Wat is de missie van de VVP?")
     expect(widget.locator("#vvp-panel ol.sources a").first).to_be_visible(timeout=ANSWER_TIMEOUT)
     assert page.external_requests == []
+
+
+def test_staff_pick_an_earlier_answer_for_the_draft(page, live_server):
+    page.goto(f"{live_server}/")
+    for question in ("Wat is de missie van de VVP?", "Wie kan terecht bij de studiedienst?"):
+        page.locator("#vvp-question textarea").fill(question)
+        page.keyboard.press("Enter")
+        expect(page.locator("#vvp-chat [data-vvp-role='user']").filter(has_text=question)).to_be_visible(
+            timeout=ANSWER_TIMEOUT)
+        expect(page.locator("#vvp-sources")).to_contain_text("Bij antwoord", timeout=ANSWER_TIMEOUT)
+    page.get_by_text("Ontwerpantwoord (voor medewerkers)").click()
+    pick = page.locator("#vvp-draft-pick input")
+    expect(pick).to_have_value(re.compile("^2\\. Wie kan terecht"), timeout=15_000)
+    pick.click()
+    page.get_by_role("option", name=re.compile("^1\\. Wat is de missie")).click()
+    page.locator("#vvp-draft-button").click()
+    expect(page.locator("#vvp-draft-text textarea")).to_have_value(
+        re.compile(r"^\*\*Vraag:\*\* Wat is de missie van de VVP\?"), timeout=15_000)

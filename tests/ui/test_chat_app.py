@@ -96,6 +96,23 @@ def test_draft_button_gives_markdown_footnotes_and_a_docx(ui_container):
     assert any(p.text.startswith("Missie van de VVP") and p.style.name == "List Number" for p in document.paragraphs)
 
 
+def test_staff_pick_which_answer_becomes_the_draft(ui_container):
+    handlers = ChatHandlers(ui_container)
+    _, history, conversation, turns, _ = run_ask(handlers, "Wat is de missie van de VVP?")
+    _, _, _, turns, _ = run_ask(handlers, "Wie kan terecht bij de studiedienst?", history, conversation, turns)
+    choices = handlers.draft_choices(turns)
+    assert [label for label, _ in choices["choices"]] == ["1. Wat is de missie van de VVP?",
+                                                          "2. Wie kan terecht bij de studiedienst?"]
+    assert choices["value"] == 2
+    first, download = handlers.draft(turns, 1)
+    assert first.startswith("**Vraag:** Wat is de missie van de VVP?")
+    assert Document(download["value"]).core_properties.title == "Ontwerpantwoord: Wat is de missie van de VVP?"
+    latest, _ = handlers.draft(turns, None)
+    assert latest.startswith("**Vraag:** Wie kan terecht bij de studiedienst?")
+    assert handlers.draft(turns, 7)[0] == latest, "a stale choice falls back to the latest answer"
+    assert handlers.draft_choices([])["choices"] == []
+
+
 def test_admin_token_is_compared_in_constant_time_and_required():
     assert token_matches("geheim", "geheim") and token_matches(" geheim ", "geheim")
     assert not token_matches("fout", "geheim")
