@@ -9,7 +9,7 @@ from assistant.api.app import create_app
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, use_embedder, make_container):
+def served(tmp_path_factory, embedder, make_container):
     """A knowledge base ingested from a deep server folder, plus one upload."""
     import shutil
 
@@ -18,7 +18,7 @@ def served(tmp_path_factory, use_embedder, make_container):
     root = tmp_path_factory.mktemp("srv")
     folder = root / "vvp" / "knowledge" / "documents"
     shutil.copytree(BUNDLED, folder)
-    container = make_container(root / "data", use_embedder)
+    container = make_container(root / "data", embedder)
     container.kb.ingest([folder])
     upload = root / "tmp" / "upload-3f2a.md"
     upload.parent.mkdir()

@@ -9,8 +9,8 @@ from assistant.api.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, use_embedder, make_container):
-    container = make_container(tmp_path_factory.mktemp("static"), use_embedder)
+def client(tmp_path_factory, embedder, make_container):
+    container = make_container(tmp_path_factory.mktemp("static"), embedder)
     with TestClient(create_app(container.settings, container, with_ui=False)) as test_client:
         yield test_client
 

@@ -27,12 +27,12 @@ DOCUMENTS = {
 
 
 @pytest.fixture(scope="module")
-def container(tmp_path_factory, use_embedder, make_container):
+def container(tmp_path_factory, embedder, make_container):
     folder = tmp_path_factory.mktemp("docs")
     for name, (doc_type, text) in DOCUMENTS.items():
         (folder / name).write_text(f"---\ntitle: {name[:-3].capitalize()}\ntype: {doc_type}\n---\n\n{text}\n",
                                    encoding="utf-8")
-    built = make_container(tmp_path_factory.mktemp("data"), use_embedder)
+    built = make_container(tmp_path_factory.mktemp("data"), embedder)
     assert built.kb.ingest([folder]).count("failed") == 0
     return built
 
