@@ -192,10 +192,11 @@ def chat():
 
     service = _container().service
     conversation_id = None
+    prompt = _line_editing()
     console.print("Stel je vraag (lege regel of Ctrl-D om te stoppen).")
     while True:
         try:
-            question = console.input("[bold]> [/bold]")
+            question = input(prompt)
         except (EOFError, KeyboardInterrupt):
             break
         if not question.strip():
@@ -208,6 +209,19 @@ def chat():
         conversation_id = answer.conversation_id
         _print_answer(answer)
         console.print()
+
+
+def _line_editing() -> str:
+    """Arrow keys, ↑ for earlier questions and Ctrl-R in `vvp chat`: `input()` edits lines with
+    GNU readline once the stdlib `readline` module is imported (the history stays in memory:
+    questions are not written to disk). Returns the prompt; readline must see it to redraw lines."""
+    if not sys.stdin.isatty():
+        return "> "
+    try:
+        import readline  # noqa: F401 - importing it is what turns on line editing in input()
+    except ImportError:  # no readline on this platform: plain input
+        return "> "
+    return "\001\033[1m\002> \001\033[0m\002"  # bold "> "; \001 \002 tell readline it takes no room
 
 
 @app.command()

@@ -66,3 +66,13 @@ VALIDATION = {
     "value_error": "ongeldige waarde",
     "string_unicode": "moet geldige tekst (UTF-8) zijn",
 }
+
+# Plain-text answers (the OpenAI-compatible route): the sources list under the answer.
+SOURCES_HEADING = "Bronnen:"
+SOURCE_PAGE = "p. {page}"
+
+# A search filter (document types or documents) that no stored document passes.
+FILTER_EXCLUDES_ALL = (
+    "Er zijn geen documenten die aan de gekozen filter voldoen, dus ik kan niets opzoeken. "
+    "Kies een ander documenttype of zoek in alle documenten."
+)

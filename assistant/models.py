@@ -3,7 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
+
+UPLOAD_PREFIX = "upload:"
+
+
+def display_source(source: str) -> str:
+    """Where a passage comes from, as readers may see it: a web address as is, otherwise the
+    original file name. The stored source of a bundled or ingested file is a server path, which
+    must not leak into answers; the file itself is served at `/api/documents/{id}/file`.
+
+    >>> display_source("/srv/vvp/knowledge/documents/vvp-missie.md"), display_source("upload:Jaarverslag 2024.pdf")
+    ('vvp-missie.md', 'Jaarverslag 2024.pdf')
+    """
+    if source.startswith(("http://", "https://")):
+        return source
+    return PurePath(source.removeprefix(UPLOAD_PREFIX)).name
 
 
 @dataclass
@@ -33,13 +49,16 @@ class Hit:
             "section": self.section,
             "page": self.page,
             "doc_type": self.doc_type,
-            "source": self.source,
+            "source": display_source(self.source),
         }
 
 
 @dataclass
 class Citation:
-    """One numbered source of an answer: `text` is the whole passage, `quote` the part used."""
+    """One numbered source of an answer: `text` is the whole passage, `quote` the part used.
+
+    `source` is the readable source (`display_source`), never a server path.
+    """
 
     n: int
     chunk_id: str
@@ -55,7 +74,7 @@ class Citation:
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> "Citation":
         return cls(n=n, chunk_id=hit.chunk_id, document_id=hit.document_id, title=hit.title, section=hit.section,
-                   page=hit.page, source=hit.source, text=hit.text, quote=quote, score=round(hit.score, 6))
+                   page=hit.page, source=display_source(hit.source), text=hit.text, quote=quote, score=round(hit.score, 6))
 
 
 @dataclass

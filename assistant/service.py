@@ -7,6 +7,7 @@ refuse when support is low, answer (LLM with extractive fallback), record the tu
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,14 +18,18 @@ from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.llm import LLMAnswerer, LLMUnavailable, check_citations
 from assistant.conversation import ConversationStore, condense
 from assistant.evidence import EvidenceScorer, Unit
-from assistant.matching import question_language
+from assistant.matching import question_language, terms_of
 from assistant.models import Answer, Citation, Hit
 from assistant.retrieval import Retriever
+from ingest.sentences import split_sentences
 from knowledge.base import Filters
 
 log = logging.getLogger(__name__)
 
 SUGGESTIONS = 3
+# A refusal suggests a passage only when it shares a question term with it, and a term found in
+# half the passages or more (idf below BM25's log 2: "vvp", "provincie") relates nothing.
+RELATED_MIN_IDF = math.log(2)
 
 
 class InvalidQuestion(ValueError):
@@ -118,7 +123,7 @@ class AssistantService:
                         confidence=round(support, 4))
         mark = time.perf_counter()
         if support < self.refusal_threshold or not hits:
-            self._refuse(answer, hits)
+            self._refuse(answer, standalone, hits, filters)
             yield Event("token", answer.answer)
         elif self.llm:
             yield from self._llm_answer(answer, standalone, hits, units)
@@ -155,10 +160,15 @@ class AssistantService:
                 log.warning("LLM unavailable for condensing; using the heuristic")
         return condense(question, [previous for previous, _ in earlier])
 
-    def _refuse(self, answer: Answer, hits: list[Hit]) -> None:
-        answer.answer = messages.REFUSAL
+    def _refuse(self, answer: Answer, question: str, hits: list[Hit], filters: Filters | None) -> None:
+        """The refusal, with as suggestions only passages that share a content term with the question."""
+        filtered_out = not hits and filters is not None and not filters.is_empty()
+        answer.answer = messages.FILTER_EXCLUDES_ALL if filtered_out else messages.REFUSAL
         answer.grounded = False
-        answer.suggestions = [Citation.from_hit(n, hit, _lead(hit.text)) for n, hit in enumerate(hits[:SUGGESTIONS], 1)]
+        weights = self.scorer.question_terms(question)
+        terms = frozenset(term for term, idf in weights.items() if idf >= RELATED_MIN_IDF)
+        related = [(hit, quote) for hit in hits if (quote := _sharing_sentence(hit.text, terms))]
+        answer.suggestions = [Citation.from_hit(n, hit, quote) for n, (hit, quote) in enumerate(related[:SUGGESTIONS], 1)]
 
     def _extractive(self, answer: Answer, question: str, hits: list[Hit], units: list[Unit]) -> None:
         passages = _units_by_passage(units, len(hits))
@@ -193,9 +203,14 @@ def _units_by_passage(units: list[Unit], passages: int) -> list[list[Unit]]:
     return [sorted(group, key=lambda unit: unit.start) for group in grouped]
 
 
-def _lead(text: str, limit: int = 240) -> str:
-    head = text.strip().split("\n", 1)[0]
-    return head if len(head) <= limit else head[:limit].rsplit(" ", 1)[0]
+def _sharing_sentence(text: str, terms: frozenset[str]) -> str | None:
+    """The sentence of `text` holding most of the stemmed `terms` (None: the text shares none)."""
+    if not terms & terms_of(text):
+        return None
+    shared = [(len(terms & terms_of(sentence)), -position, sentence)
+              for position, sentence in enumerate(split_sentences(text))]
+    count, _, sentence = max(shared, default=(0, 0, ""))
+    return sentence if count else None
 
 
 def _ms(since: float) -> float:

@@ -14,7 +14,7 @@ from ingest.models import DOC_TYPES, sha256_text
 
 _MAX_SLUG = 48
 _ID_HASH_CHARS = 10
-# Folder names and words that point at a document type; checked as given and in plural.
+# Words that name a document type, with their plural forms. A folder name must be one of them.
 _TYPE_WORDS = {
     "statuten": "statuten", "statuut": "statuten",
     "missie": "missie", "missies": "missie",
@@ -24,15 +24,16 @@ _TYPE_WORDS = {
     "decreet": "decreet", "decreten": "decreet",
     "andere": "andere", "overige": "andere",
 }
-# Keyword rule on title and opening text, in order of precedence.
-_KEYWORDS = (
-    ("statuten", "statuten"),
-    ("missie", "missie"),
-    ("commissie", "commissie"),
-    ("verslag", "verslag"),
-    ("notulen", "verslag"),
-    ("decreet", "decreet"),
-)
+# In text, a word counts when it is a type word or a compound ending in one (Dutch compounds put
+# the head last: "beleidscommissie", "jaarverslag", "provinciedecreet"). "missie" only counts as
+# a word of its own: "commissie", "emissie" and "transmissie" end in it without being about a mission.
+_COMPOUND_HEADS = ("statuten", "statuut", "commissie", "commissies", "verslag", "verslagen", "notulen",
+                   "decreet", "decreten")
+# When one text names several types, what the document is (statuten, a decree, a report) wins
+# over what it is about: "verslag van de beleidscommissie" is a report.
+_PRECEDENCE = ("statuten", "decreet", "verslag", "commissie", "missie")
+_WORD = re.compile(r"[a-z]+")
+_MIN_PREFIX = 3  # "overslag" is no report: a compound's first part is a word of its own
 _OPENING_CHARS = 400
 _ACRONYM = re.compile(r"^[b-df-hj-np-tv-xz]{2,5}$", re.IGNORECASE)
 
@@ -72,14 +73,37 @@ def doc_type_from_word(word: str | None) -> str | None:
     return _TYPE_WORDS.get(key)
 
 
-def guess_doc_type(*, declared: str | None, folder: str | None, title: str, opening: str) -> str:
-    """Front matter wins, then the parent folder, then keywords in title and opening text."""
+def guess_doc_type(*, declared: str | None, folder: str | None, title: str, opening: str,
+                   name: str = "", heading: str = "") -> str:
+    """Front matter wins, then the parent folder, then the first of title, file name, first
+    heading and opening text that names a type (whole words or compound heads, not substrings).
+
+    >>> guess_doc_type(declared=None, folder=None, title="Verslag beleidscommissie", opening="")
+    'verslag'
+    """
     for candidate in (declared, folder):
         if doc_type := doc_type_from_word(candidate):
             return doc_type
-    for text in (title, opening[:_OPENING_CHARS]):
-        lowered = text.lower()
-        for keyword, doc_type in _KEYWORDS:
-            if keyword in lowered:
-                return doc_type
+    for text in (title, PurePath(name).stem, heading, opening[:_OPENING_CHARS]):
+        if doc_type := doc_type_in_text(text):
+            return doc_type
     return "andere"
+
+
+def doc_type_in_text(text: str) -> str | None:
+    """The document type named in `text` ("Jaarverslag 2023" → "verslag"), or None."""
+    found = {doc_type for word in _words(text) if (doc_type := _type_of_word(word))}
+    return next((doc_type for doc_type in _PRECEDENCE if doc_type in found), None)
+
+
+def _words(text: str) -> list[str]:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _WORD.findall(ascii_text.lower())
+
+
+def _type_of_word(word: str) -> str | None:
+    if word in _TYPE_WORDS and _TYPE_WORDS[word] != "andere":  # "andere" in a sentence names no type
+        return _TYPE_WORDS[word]
+    heads = (head for head in _COMPOUND_HEADS if word.endswith(head) and len(word) >= len(head) + _MIN_PREFIX)
+    head = next(heads, None)
+    return _TYPE_WORDS[head] if head else None

@@ -162,7 +162,8 @@ def _build_document(
     title = extracted.title or _first_h1(blocks) or metadata.pretty_stem(name)
     opening = _opening_sentence(blocks)
     doc_type = metadata.guess_doc_type(
-        declared=front.get("type"), folder=path.parent.name, title=title, opening=opening
+        declared=front.get("type"), folder=path.parent.name, title=title, opening=opening,
+        name=name, heading=_first_heading(blocks),
     )
     shown_source = front.get("source_url") or identity
     drafts = _distinct(chunk_blocks(blocks, chunk_size=chunk_size, chunk_overlap=chunk_overlap, title=title))
@@ -197,6 +198,10 @@ def _opening_sentence(blocks: list[Block]) -> str:
     first = next((block.text for block in blocks if block.kind == "paragraph"), "")
     sentences = split_sentences(first)
     return sentences[0] if sentences else ""
+
+
+def _first_heading(blocks: list[Block]) -> str:
+    return next((block.text for block in blocks if block.kind == "heading"), "")
 
 
 def _first_h1(blocks: list[Block]) -> str | None:

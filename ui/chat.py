@@ -24,8 +24,9 @@ from knowledge.base import Filters  # noqa: E402
 from ui import labels  # noqa: E402
 from ui.admin import build_admin_tab  # noqa: E402
 from ui.drafts import draft_docx, draft_markdown, new_draft_path  # noqa: E402
+from ui.page_language import page_script, translations  # noqa: E402
 from ui.rendering import (  # noqa: E402
-    answer_markdown, error_markdown, escape_html, sources_html, streaming_markdown,
+    answer_markdown, error_markdown, escape_html, question_markdown, sources_html, streaming_markdown,
 )
 from ui.theme import CSS_PATH, vvp_theme  # noqa: E402
 
@@ -44,7 +45,7 @@ def mount_ui(app: FastAPI, container: Container) -> FastAPI:
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=vvp_theme(), css_paths=[CSS_PATH], footer_links=[], run_history=False,
         max_file_size=container.settings.max_upload_bytes, show_error=False, ssr_mode=False, mcp_server=False,
-        pwa=False,
+        pwa=False, js=page_script(), i18n=translations(),
     )
 
 
@@ -106,6 +107,8 @@ class ChatHandlers:
                 sources = gr.HTML(sources_html(None), elem_id="vvp-sources")
                 with gr.Accordion(labels.DRAFT_TITLE, open=False, elem_id="vvp-draft"):
                     gr.Markdown(labels.DRAFT_HELP)
+                    draft_pick = gr.Dropdown(choices=[], value=None, label=labels.DRAFT_PICK_LABEL,
+                                             info=labels.DRAFT_PICK_INFO, interactive=True, elem_id="vvp-draft-pick")
                     make_draft = gr.Button(labels.DRAFT_BUTTON, variant="secondary", elem_id="vvp-draft-button")
                     draft_text = gr.Textbox(label=labels.DRAFT_MARKDOWN_LABEL, lines=10, max_lines=30,
                                             buttons=["copy"], interactive=False, elem_id="vvp-draft-text")
@@ -123,7 +126,8 @@ class ChatHandlers:
                          draft_file]
         new_chat.click(self.reset, None, reset_outputs)
         chatbot.clear(self.reset, None, reset_outputs)
-        make_draft.click(self.draft, [turns], [draft_text, draft_file])
+        turns.change(self.draft_choices, [turns], [draft_pick])
+        make_draft.click(self.draft, [turns, draft_pick], [draft_text, draft_file])
 
     # ---- handlers ----------------------------------------------------------------------------
 
@@ -133,7 +137,8 @@ class ChatHandlers:
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        history = [*(history or []), _message("user", question), _message("assistant", labels.THINKING)]
+        history = [*(history or []), _message("user", question_markdown(question)),
+                   _message("assistant", labels.THINKING)]
         yield "", history, conversation_id, turns, gr.skip()
         if conversation_id and not self.container.conversations.exists(conversation_id):
             conversation_id = ""  # purged by the retention policy: start a new conversation
@@ -201,12 +206,26 @@ class ChatHandlers:
                 gr.update(value=None, visible=False))
 
     @staticmethod
-    def draft(turns: list):
+    def draft_choices(turns: list):
+        """The answers of this conversation to pick a draft from, the latest selected."""
+        choices = [(labels.DRAFT_CHOICE.format(number=number, question=_short(turn["question"])), number)
+                   for number, turn in enumerate(turns or [], 1)]
+        return gr.update(choices=choices, value=choices[-1][1] if choices else None)
+
+    @staticmethod
+    def draft(turns: list, picked: int | None = None):
+        """The draft of the picked answer (a turn number, 1-based), or of the latest one."""
         if not turns:
             return labels.DRAFT_NONE, gr.update(value=None, visible=False)
-        turn = turns[-1]
+        number = picked if isinstance(picked, int) and 1 <= picked <= len(turns) else len(turns)
+        turn = turns[number - 1]
         path = draft_docx(turn["answer"], turn["question"], new_draft_path())
         return draft_markdown(turn["answer"], turn["question"]), gr.update(value=str(path), visible=True)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _turn_at(turns: list, index) -> tuple[int, dict | None]:

@@ -15,19 +15,23 @@ De VVP behartigt belangen. [^1]
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import tempfile
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from pathlib import Path, PurePath
+from pathlib import Path
 
+from assistant.models import display_source
 from ui import labels
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _DRAFT_DIR = "vvp-drafts"
 _KEEP_SECONDS = 3600
+_TITLE_QUESTION_CHARS = 120
+_PROPERTY_CHARS = 255  # the limit of a Word document property
 
 Citation = Mapping[str, object]
 
@@ -70,8 +74,7 @@ def draft_docx(answer: Mapping[str, object], question: str, target: Path) -> Pat
     citations = _sorted(answer.get("citations") or [])
     numbers = footnote_numbers(citations)
     document = Document()
-    document.core_properties.title = labels.DRAFT_HEADING
-    document.core_properties.language = "nl-BE"
+    _set_properties(document.core_properties, question)
     document.add_heading(labels.DRAFT_HEADING, level=1)
     if question.strip():
         paragraph = document.add_paragraph()
@@ -94,6 +97,29 @@ def draft_docx(answer: Mapping[str, object], question: str, target: Path) -> Pat
     target.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(target))
     return target
+
+
+def draft_title(question: str) -> str:
+    """'Ontwerpantwoord: <question>' (shortened), or just the heading without a question."""
+    question = _shorten(question, _TITLE_QUESTION_CHARS)
+    return f"{labels.DRAFT_HEADING}: {question}" if question else labels.DRAFT_HEADING
+
+
+def _set_properties(properties, question: str) -> None:
+    """Author, title and dates of this draft, not python-docx's template (author "python-docx", 2013)."""
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    properties.author = properties.last_modified_by = labels.DRAFT_AUTHOR
+    properties.title = draft_title(question)
+    properties.subject = _shorten(question, _PROPERTY_CHARS)
+    properties.comments = labels.DRAFT_COMMENTS
+    properties.language = "nl-BE"
+    properties.created = properties.modified = now
+    properties.revision = 1
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def new_draft_path() -> Path:
@@ -123,10 +149,9 @@ def _add_text_with_markers(paragraph, text: str, numbers: dict[int, int]) -> Non
 
 
 def _readable_source(source: str) -> str:
-    """A web address as is; an upload or a server path by its file name (no server paths in drafts)."""
-    if source.startswith(("http://", "https://")):
-        return source
-    return PurePath(source.removeprefix("upload:")).name
+    """A web address as is; an upload or a server path by its file name (also for answers stored
+    before citations carried the readable source)."""
+    return display_source(source)
 
 
 def _sorted(citations: Sequence[Citation]) -> list[Citation]:

@@ -65,7 +65,7 @@ FEEDBACK_HELP = "Beoordeel een antwoord met de duim omhoog of omlaag onder het a
 
 # ---- draft answer ---------------------------------------------------------------------------------
 DRAFT_TITLE = "Ontwerpantwoord (voor medewerkers)"
-DRAFT_HELP = "Zet het laatste antwoord om in een ontwerptekst met voetnoten, om te kopiëren of als Word-bestand."
+DRAFT_HELP = "Zet een antwoord uit dit gesprek om in een ontwerptekst met voetnoten, om te kopiëren of als Word-bestand."
 DRAFT_BUTTON = "Ontwerpantwoord"
 DRAFT_MARKDOWN_LABEL = "Ontwerpantwoord in Markdown (kopieerbaar)"
 DRAFT_DOCX_LABEL = "Ontwerpantwoord als Word-bestand (.docx)"
@@ -76,6 +76,11 @@ DRAFT_SOURCES = "Bronnen"
 DRAFT_SOURCE_LABEL = "bron"
 DRAFT_NOTICE = "Let op"
 DRAFT_FILE_NAME = "ontwerpantwoord.docx"
+DRAFT_AUTHOR = "VVP-assistent"
+DRAFT_COMMENTS = "Ontwerp, gemaakt door de VVP-assistent uit de documenten van de VVP. Nalezen voor gebruik."
+DRAFT_PICK_LABEL = "Antwoord om uit te werken"
+DRAFT_PICK_INFO = "Kies een antwoord uit dit gesprek (standaard het laatste)."
+DRAFT_CHOICE = "{number}. {question}"
 
 # ---- admin ----------------------------------------------------------------------------------------
 ADMIN_INTRO = "Documenten toevoegen en verwijderen. Meld je eerst aan met de beheerderssleutel."
@@ -105,3 +110,52 @@ DELETE_BUTTON = "Verwijder dit document"
 DELETE_NONE = "Kies eerst een document om te verwijderen."
 DELETE_DONE = "Document “{title}” is verwijderd."
 DELETE_UNKNOWN = messages.UNKNOWN_DOCUMENT
+
+# ---- page language and screen readers (ui/page_language.py) -------------------------------------
+USER_MESSAGE_ARIA = "Jouw vraag: "
+BOT_MESSAGE_ARIA = "Antwoord van de VVP-assistent: "
+# Gradio's own interface keys its Dutch table leaves in English (gr.I18n custom translations).
+GRADIO_TRANSLATIONS: dict[str, str] = {
+    "chatbot.complete": "Klaar",
+    "chatbot.copy_message": "Bericht kopiëren",
+    "chatbot.copied_message": "Bericht gekopieerd",
+    "common.download_all": "Alles downloaden",
+    "common.progress": "Voortgang",
+}
+# Labels Gradio writes in English without a translation key (aria-label and title attributes of
+# the components on our page); the page script replaces them.
+GRADIO_FIXED_LABELS: dict[str, str] = {
+    "chatbot conversation": "Gesprek",
+    "More tabs": "Meer tabbladen",
+    "Copy": "Kopiëren",
+    "Copied": "Gekopieerd",
+    "Close": "Sluiten",
+    "Dismiss": "Sluiten",
+    "Download": "Downloaden",
+    "Upload file": "Bestand uploaden",
+    "Upload a file": "Een bestand uploaden",
+    "Uploaded files": "Geüploade bestanden",
+    "Uploading": "Bezig met uploaden",
+    "Remove file": "Bestand verwijderen",
+    "Remove this file": "Dit bestand verwijderen",
+    "File thumbnail": "Voorbeeld van het bestand",
+    "Loading response": "Antwoord wordt geladen",
+    "Loading Progress": "Voortgang van het laden",
+    "Table actions": "Acties voor de tabel",
+    "Open cell menu": "Celmenu openen",
+    "View full screen": "Volledig scherm",
+    "Empty value": "Lege waarde",
+    "Submit": "Verzenden",
+    "Stop": "Stoppen",
+    "Click to upload or drop files": "Klik om bestanden te kiezen of sleep ze hierheen",
+    "File upload": "Bestanden uploaden",
+    "Copy table data": "Tabelgegevens kopiëren",
+    "Fullscreen": "Volledig scherm",
+    "Exit fullscreen mode": "Volledig scherm verlaten",
+    "Scroll down": "Naar beneden scrollen",
+    "Feedback": "Beoordeling",
+}
+# The same for labels that start with a fixed English phrase ("Select example 1: …").
+GRADIO_FIXED_PREFIXES: dict[str, str] = {
+    "Select example ": "Kies voorbeeldvraag ",
+}

@@ -75,6 +75,11 @@ def source_label(citation: Citation) -> str:
 
 # ---- chat messages ---------------------------------------------------------------------------------
 
+def question_markdown(question: str) -> str:
+    """The user's own message as typed: `<img>`, `**` or `# ` stay visible text, line breaks stay."""
+    return escape_markdown(question)
+
+
 def streaming_markdown(text: str) -> str:
     return escape_markdown(text) if text.strip() else labels.THINKING
 

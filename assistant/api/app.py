@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from fastapi.responses import FileResponse
 
 from assistant.api import routes_ask, routes_documents, routes_openai
@@ -51,7 +52,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             on_ready()
         yield
 
-    app = FastAPI(
+    # Swagger UI at /docs with its scripts served by the app, not from a CDN. No ReDoc: its bundle
+    # always loads a logo from cdn.redoc.ly.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="VVP-assistent",
         version=app_version(),
         description="Vragen over de Vlaamse provincies, beantwoord uit de documenten van de VVP, met bronvermelding.",
@@ -82,10 +86,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                               embedding_model=container.embedder.model_id, answerer=answerer,
                               version=app_version(), detail=detail)
 
-    @app.get("/widget.js", include_in_schema=False)
+    @app.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
     def widget() -> FileResponse:
         return FileResponse(WIDGET_DIR / "widget.js", media_type="application/javascript",
                             headers={"Cache-Control": "public, max-age=300"})
+
+    @app.api_route("/widget/demo.html", methods=["GET", "HEAD"], include_in_schema=False)
+    def widget_demo() -> FileResponse:
+        return FileResponse(WIDGET_DIR / "demo.html", media_type="text/html")
 
     app.include_router(routes_ask.build_router(container, limiter))
     app.include_router(routes_documents.build_router(container, limiter))

@@ -33,12 +33,13 @@ def _text(content) -> str:
 
 
 def sources_block(answer: Answer) -> str:
+    """The numbered sources under the answer text; `citation.source` is a file name or web address."""
     if not answer.citations:
         return ""
-    lines = ["", "", "Bronnen:"]
+    lines = ["", "", messages.SOURCES_HEADING]
     for citation in answer.citations:
         where = " › ".join(part for part in (citation.title, citation.section) if part)
-        page = f", p. {citation.page}" if citation.page else ""
+        page = f", {messages.SOURCE_PAGE.format(page=citation.page)}" if citation.page else ""
         lines.append(f"[{citation.n}] {where}{page} — {citation.source}")
     return "\n".join(lines)
 

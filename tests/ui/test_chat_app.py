@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import gradio as gr
@@ -63,7 +64,7 @@ def test_document_type_filter_limits_the_sources(ui_container):
     _, history, _, turns, _ = run_ask(ChatHandlers(ui_container), "Wat is de missie van de VVP?", doc_types=["decreet"])
     answer = turns[0]["answer"]
     assert not answer["grounded"] and answer["citations"] == []
-    assert "geen antwoord" in history[-1]["content"]
+    assert "gekozen filter" in html.unescape(history[-1]["content"])  # no decree: the filter excludes all
 
 
 def test_an_invalid_question_gets_the_dutch_message(ui_container):
@@ -93,6 +94,23 @@ def test_draft_button_gives_markdown_footnotes_and_a_docx(ui_container):
     assert "[^1]" in markdown and "[^1]: Missie van de VVP" in markdown
     document = Document(download["value"])
     assert any(p.text.startswith("Missie van de VVP") and p.style.name == "List Number" for p in document.paragraphs)
+
+
+def test_staff_pick_which_answer_becomes_the_draft(ui_container):
+    handlers = ChatHandlers(ui_container)
+    _, history, conversation, turns, _ = run_ask(handlers, "Wat is de missie van de VVP?")
+    _, _, _, turns, _ = run_ask(handlers, "Wie kan terecht bij de studiedienst?", history, conversation, turns)
+    choices = handlers.draft_choices(turns)
+    assert [label for label, _ in choices["choices"]] == ["1. Wat is de missie van de VVP?",
+                                                          "2. Wie kan terecht bij de studiedienst?"]
+    assert choices["value"] == 2
+    first, download = handlers.draft(turns, 1)
+    assert first.startswith("**Vraag:** Wat is de missie van de VVP?")
+    assert Document(download["value"]).core_properties.title == "Ontwerpantwoord: Wat is de missie van de VVP?"
+    latest, _ = handlers.draft(turns, None)
+    assert latest.startswith("**Vraag:** Wie kan terecht bij de studiedienst?")
+    assert handlers.draft(turns, 7)[0] == latest, "a stale choice falls back to the latest answer"
+    assert handlers.draft_choices([])["choices"] == []
 
 
 def test_admin_token_is_compared_in_constant_time_and_required():

@@ -66,3 +66,24 @@ def test_sources_name_files_without_server_paths_but_keep_web_addresses():
     assert footnote_text({"title": "A", "source": "/srv/vvp/knowledge/documents/a.md"}) == "A (bron: a.md)"
     web = {"title": "B", "source": "https://www.vvp.be/statuten"}
     assert footnote_text(web) == "B (bron: https://www.vvp.be/statuten)"
+
+
+def test_docx_names_the_assistant_the_question_and_todays_date(tmp_path):
+    import datetime as dt
+
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    path = draft_docx(ANSWER, "Wat doet de VVP?", tmp_path / "ontwerp.docx")
+    properties = Document(str(path)).core_properties
+    assert properties.author == "VVP-assistent" and properties.last_modified_by == "VVP-assistent"
+    assert properties.title == "Ontwerpantwoord: Wat doet de VVP?"
+    assert "python-docx" not in (properties.comments or "")
+    assert before <= properties.created <= dt.datetime.now(dt.timezone.utc)
+    assert properties.modified == properties.created
+
+
+def test_a_long_question_gives_a_short_title(tmp_path):
+    question = "Welke " + "heel " * 400 + "lange vraag?"  # a question may have 2000 characters
+    properties = Document(str(draft_docx(ANSWER, question, tmp_path / "o.docx"))).core_properties
+    assert properties.title.startswith("Ontwerpantwoord: Welke heel") and properties.title.endswith("…")
+    assert len(properties.title) < 150
+    assert len(properties.subject) <= 255 and properties.subject.startswith("Welke heel")

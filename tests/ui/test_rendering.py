@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from assistant import messages
-from ui.rendering import answer_markdown, document_url, escape_html, escape_markdown, highlight_quote, sources_html
+from ui.rendering import (
+    answer_markdown, document_url, escape_html, escape_markdown, highlight_quote, question_markdown, sources_html,
+)
 
 HOSTILE = {
     "n": 1, "chunk_id": "c1", "document_id": "doc/../<x>", "title": "<script>alert('titel')</script>",
@@ -80,3 +82,13 @@ def test_a_quote_missing_from_its_passage_is_shown_separately_and_escaped():
     citation = {**HOSTILE, "quote": "<b>elders</b>"}
     html = sources_html({"answer": "x [1]", "citations": [citation]}, 1)
     assert "Geciteerd: <mark>&lt;b&gt;elders&lt;/b&gt;</mark>" in html
+
+
+def test_the_question_is_shown_as_typed_not_as_markdown():
+    import html
+
+    question = "Wat is <img src=x> en **vet**?\n# geen kop\n- geen lijst [link](http://x)"
+    shown = question_markdown(question)
+    for markup in ("<img", "**", "# ", "- ", "](", "["):
+        assert markup not in shown
+    assert html.unescape(shown) == question, "the browser shows exactly what was typed"

@@ -4,7 +4,7 @@
  *   <script src="https://HOST/widget.js" data-title="Vraag het de VVP" defer></script>
  *
  * Optional attributes: data-title (button and panel title), data-api (base URL of the
- * assistant; default: the origin this script was loaded from).
+ * assistant; default: the address this script was loaded from, without "/widget.js").
  *
  * Plain JavaScript, no build step, no requests other than to the assistant's own API.
  * Styles live in a shadow DOM (mode "open") so the host page and the widget cannot restyle
@@ -37,6 +37,8 @@
     empty: "Stel een vraag: de vraag is leeg.",
     tooMany: "Te veel vragen in korte tijd. Probeer het over enkele ogenblikken opnieuw.",
     network: "De VVP-assistent is niet bereikbaar. Controleer je internetverbinding en probeer het opnieuw.",
+    notAllowed: "De VVP-assistent mag op deze website (nog) niet gebruikt worden: dit webadres is niet toegelaten. " +
+      "Voor de beheerder van de assistent: voeg {origin} toe aan VVP_ALLOWED_ORIGINS.",
     failed: "Er ging iets mis bij het verwerken van de vraag. Probeer het later opnieuw.",
     welcome: "Stel je vraag over de VVP of de Vlaamse provincies."
   };
@@ -67,7 +69,11 @@
       if (url.protocol !== "https:" && url.protocol !== "http:") {
         return "";
       }
-      return given ? url.href.replace(/\/+$/, "") : url.origin;
+      if (given) {
+        return url.href.replace(/\/+$/, "");
+      }
+      // The server is where this script came from: its URL without "widget.js" (keeps a path prefix).
+      return (url.origin + url.pathname).replace(/\/widget\.js$/, "").replace(/\/+$/, "");
     } catch (error) {
       return "";
     }
@@ -430,7 +436,9 @@
         return "failed";
       });
     }).catch(function () {
-      errorMessage(LABELS.network, bubble);
+      return failureReason().then(function (message) {
+        errorMessage(message, bubble);
+      });
     }).then(function (outcome) {
       if (outcome !== "retried") {
         setBusy(false);
@@ -438,9 +446,28 @@
     });
   }
 
+  function notAllowedMessage() {
+    return LABELS.notAllowed.replace("{origin}", window.location.origin);
+  }
+
+  // A refused cross-origin request and a network failure look the same to fetch (a TypeError).
+  // A "no-cors" request is not subject to CORS: if the server answers it, the server is reachable
+  // and the browser refused the answer because this site's origin is not allowed.
+  function failureReason() {
+    return fetch(BASE + "/widget.js", { method: "HEAD", mode: "no-cors", credentials: "omit", cache: "no-store" })
+      .then(function () {
+        return notAllowedMessage();
+      }, function () {
+        return LABELS.network;
+      });
+  }
+
   function httpError(status, data) {
     if (status === 429) {
       return LABELS.tooMany;
+    }
+    if (status === 403) {
+      return notAllowedMessage();
     }
     if ((status === 400 || status === 422) && data && typeof data.detail === "string") {
       return data.detail;
