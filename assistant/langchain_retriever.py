@@ -20,6 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from assistant import messages
+from assistant.models import display_source
 from ingest.models import DOC_TYPES
 from knowledge.records import Filters
 
@@ -89,7 +90,7 @@ class VVPRetriever(BaseRetriever):
                 page_content=hit.text,
                 metadata={
                     "chunk_id": hit.chunk_id, "document_id": hit.document_id, "title": hit.title,
-                    "section": hit.section, "page": hit.page, "source": hit.source, "score": hit.score,
+                    "section": hit.section, "page": hit.page, "source": display_source(hit.source), "score": hit.score,
                     "doc_type": hit.doc_type, "position": hit.position,
                 },
             )
