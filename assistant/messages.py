@@ -34,6 +34,11 @@ INVALID_REQUEST = "Ongeldige aanvraag: {details}"
 SERVICE_UNAVAILABLE = "De kennisbank is tijdelijk niet bereikbaar. Probeer het later opnieuw."
 INTERNAL_ERROR = "Er ging iets mis bij het verwerken van de vraag. Probeer het later opnieuw."
 NOT_FOUND = "Deze pagina of bron bestaat niet."
+UNKNOWN_JOB = "Taak '{id}' bestaat niet (meer): taken worden enkel in het geheugen van de server bewaard."
+JOB_FAILED = "De taak is afgebroken door een onverwachte fout ({error}); wat half verwerkt was, is teruggedraaid."
+LOCAL_ONLY = "Deze route is enkel voor de opdrachtregel op dezelfde machine (lokale sleutel ontbreekt of klopt niet)."
+HEALTH_SEARCH_FAILED = "zoeken mislukt ({error}): vragen krijgen nu een foutmelding"
+HEALTH_UNREACHABLE = "kennisbank niet bereikbaar"
 
 # Request validation, by pydantic error type ({...} are filled from the error's context).
 VALIDATION = {
