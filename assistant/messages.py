@@ -37,6 +37,13 @@ NOT_FOUND = "Deze pagina of bron bestaat niet."
 UNKNOWN_JOB = "Taak '{id}' bestaat niet (meer): taken worden enkel in het geheugen van de server bewaard."
 JOB_FAILED = "De taak is afgebroken door een onverwachte fout ({error}); wat half verwerkt was, is teruggedraaid."
 LOCAL_ONLY = "Deze route is enkel voor de opdrachtregel op dezelfde machine (lokale sleutel ontbreekt of klopt niet)."
+CLI_INGESTING = "Inlezen"
+CLI_HANDED_OVER = "vvp serve draait op deze datamap ({url}, proces {pid}): het werk gaat naar die server."
+CLI_WRITER_WAITING = "Een ander proces (pid {pid}) schrijft in deze kennisbank; wachten tot het klaar is…"
+CLI_WRITER_BUSY = (
+    "Een ander proces (pid {pid}) schrijft nog in deze kennisbank. Probeer later opnieuw, of verhoog "
+    "VVP_WRITER_WAIT_SECONDS."
+)
 HEALTH_SEARCH_FAILED = "zoeken mislukt ({error}): vragen krijgen nu een foutmelding"
 HEALTH_UNREACHABLE = "kennisbank niet bereikbaar"
 
