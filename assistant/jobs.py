@@ -112,17 +112,19 @@ class JobRunner:
             if job is None or work is None:
                 continue
             job.status = "running"
+            status, detail = "done", None
             try:
                 job.results.extend(work(job))
-                stored = [r for r in job.results if r.status != "failed"]
-                if job.results and not stored:
-                    job.status, job.detail = "failed", job.results[0].reason
-                else:
-                    job.status, job.done = "done", job.total
+                if job.results and all(result.status == "failed" for result in job.results):
+                    status, detail = "failed", job.results[0].reason
             except Exception as error:  # the job fails, the worker goes on with the next one
                 log.exception("job %s (%s) failed", job.job_id, job.kind)
-                job.status, job.detail = "failed", messages.JOB_FAILED.format(error=type(error).__name__)
-            job.finished_at = time.time()
+                status, detail = "failed", messages.JOB_FAILED.format(error=type(error).__name__)
+            with self._lock:  # finished in one step: whoever sees the status sees the rest
+                if status == "done":
+                    job.done = job.total
+                job.detail, job.finished_at, job.status = detail, time.time(), status
+                self._forget_old()
             log.info("job %s (%s): %s, %d results", job.job_id, job.kind, job.status, len(job.results))
 
     def close(self) -> None:
