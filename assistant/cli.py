@@ -6,16 +6,15 @@ import json
 import logging
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from assistant import messages
+from assistant.cli_writing import ProgressBar, follow_job, writing
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -92,14 +91,15 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
     for path in missing:
         err.print(f"[red]Niet gevonden: {path}[/red]")
     existing = [path for path in paths if path.exists()]
-    with _writing(settings) as server:
+    with writing(settings, err) as server:
         if server is not None:
-            status = _follow(lambda follow: server.ingest(existing, cwd=Path.cwd(), prune=prune, on_progress=follow))
+            status = follow_job(lambda follow: server.ingest(existing, cwd=Path.cwd(), prune=prune, on_progress=follow),
+                                err)
             rows = [(r["filename"], r["status"], r["chunks"], r["reason"]) for r in status["results"]]
             removed, seconds = status["removed"], (status["finished_at"] or 0) - status["created_at"]
         else:
             kb = _container(settings).kb
-            with _progress_bar() as progress:
+            with ProgressBar(err) as progress:
                 report = kb.ingest(existing, progress=progress)
             rows = [(r.path, r.status, r.chunks, r.reason) for r in report.results]
             removed, seconds = (kb.prune() if prune else []), report.seconds
@@ -122,82 +122,6 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
         raise typer.Exit(1)
 
 
-class _ProgressBar:
-    """A rich progress bar with ETA that is also a `knowledge.records.Progress` callback."""
-
-    def __init__(self):
-        self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                  TextColumn("fragmenten"), TimeRemainingColumn(compact=True), console=err,
-                                  transient=True)
-        self._task = self._progress.add_task(messages.CLI_INGESTING, total=None)
-
-    def __call__(self, done: int, total: int, detail: str) -> None:
-        name = Path(detail).name if detail else ""
-        self._progress.update(self._task, completed=done, total=max(total, 1),
-                              description=f"{messages.CLI_INGESTING} {name[:40]}".rstrip())
-
-    def follow(self, status: dict) -> None:
-        """The same bar, fed from a server's job status."""
-        self(status["done"], status["total"], status.get("current", ""))
-
-    def __enter__(self) -> "_ProgressBar":
-        self._progress.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._progress.__exit__(*exc)
-
-
-def _progress_bar() -> _ProgressBar:
-    return _ProgressBar()
-
-
-def _follow(start) -> dict:
-    """Run a job on the server with a progress bar; its final status (a failed job exits 1)."""
-    with _progress_bar() as progress:
-        status = start(progress.follow)
-    if status["status"] == "failed" and not status["results"]:
-        err.print(f"[red]{status['detail']}[/red]")
-        raise typer.Exit(1)
-    return status
-
-
-@contextmanager
-def _writing(settings):
-    """Yield a running server of this data dir to hand the work to, or None after taking the
-    data dir's writer lock (embedded Chroma allows one writing process)."""
-    from assistant.local_server import find_server
-    from knowledge.writer_lock import WriterLock
-
-    if settings.chroma_url:  # a Chroma server takes writes from several processes
-        yield None
-        return
-    server = find_server(settings.data_dir)
-    if server is None:
-        lock = WriterLock(settings.data_dir)
-        told = False
-
-        def waiting() -> bool:
-            nonlocal server, told
-            server = find_server(settings.data_dir)
-            if server is None and not told:
-                err.print(messages.CLI_WRITER_WAITING.format(pid=lock.holder_pid() or "?"))
-                told = True
-            return server is None
-
-        if lock.acquire(settings.writer_wait_seconds, waiting=waiting):
-            try:
-                yield None
-            finally:
-                lock.release()
-            return
-        if server is None:
-            err.print(f"[red]{messages.CLI_WRITER_BUSY.format(pid=lock.holder_pid() or '?')}[/red]")
-            raise typer.Exit(1)
-    err.print(messages.CLI_HANDED_OVER.format(url=server.url, pid=server.pid))
-    yield server
-
-
 @app.command()
 def documents(as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")] = False):
     """Toon de opgeslagen documenten."""
@@ -217,7 +141,7 @@ def documents(as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als 
 def delete(document_id: str):
     """Verwijder één document uit de kennisbank (via `vvp serve` als die op deze datamap draait)."""
     settings = _settings()
-    with _writing(settings) as server:
+    with writing(settings, err) as server:
         deleted = server.delete(document_id) if server is not None else _container(settings).kb.delete(document_id)
     if not deleted:
         err.print(f"[red]Document '{document_id}' bestaat niet.[/red]")
@@ -310,13 +234,13 @@ def chat():
 def reindex():
     """Bouw de kennisbank opnieuw op uit de bestanden in de manifest (na een modelwissel)."""
     settings = _settings()
-    with _writing(settings) as server:
+    with writing(settings, err) as server:
         if server is not None:
-            results = _follow(server.reindex)["results"]
+            results = follow_job(server.reindex, err)["results"]
             chunks = sum(r["chunks"] for r in results if r["status"] in ("added", "updated"))
             failed = sum(1 for r in results if r["status"] == "failed")
         else:
-            with _progress_bar() as progress:
+            with ProgressBar(err) as progress:
                 report = _container(settings, allow_model_switch=True).kb.reindex(progress)
             chunks, failed = report.chunks, report.count("failed")
     console.print(f"{chunks} fragmenten opnieuw ingelezen, {failed} mislukt.")

@@ -21,7 +21,7 @@ from bench.data import QuestionStream
 from bench.http_load import Client
 from bench.server import ApiServer, bench_env, executable
 
-EXTRA_DOCUMENTS = 170  # about 1,000 chunks of generated documents
+EXTRA_DOCUMENTS = 130  # about 1,000 chunks of generated documents (7-8 each)
 _SUMMARY = re.compile(r"(\d+) toegevoegd.*?— (\d+) fragmenten in ([\d.]+) s")
 
 

@@ -44,7 +44,8 @@ def progress_html(done: int, total: int, current: str = "", queued: bool = False
         text = labels.UPLOAD_PROGRESS.format(done=done, total=total, current=f" — {name}" if name else "")
     maximum = max(total, 1)
     return (f'<div class="vvp-progress"><progress style="width:100%;height:1.2rem" '
-            f'value="{min(done, maximum)}" max="{maximum}" aria-label="{html.escape(labels.UPLOAD_PROGRESS_LABEL)}"></progress>'
+            f'value="{min(done, maximum)}" max="{maximum}" '
+            f'aria-label="{html.escape(labels.UPLOAD_PROGRESS_LABEL)}"></progress>'
             f'<p role="status">{html.escape(text)}</p></div>')
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,23 @@ def test_the_announcement_is_private_and_only_its_writer_removes_it(tmp_path):
     assert json.loads((tmp_path / FILE_NAME).read_text())["url"] == "http://127.0.0.1:8124"
     second.remove()
     assert not (tmp_path / FILE_NAME).exists()
+
+
+def test_the_progress_bar_counts_chunks_and_shows_the_time_remaining():
+    import io
+    import time as clock
+
+    from rich.console import Console
+
+    from assistant.cli_writing import ProgressBar
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120, color_system=None)
+    with ProgressBar(console) as bar:
+        for done in (0, 32, 64):
+            bar(done, 128, "/data/verslag-deputatie.md")
+            clock.sleep(0.3)
+        bar._progress.refresh()
+        shown = out.getvalue()
+    assert "64/128 fragmenten" in shown and "verslag-deputatie.md" in shown
+    assert re.search(r"64/128 fragmenten 00:0\d", shown)  # the time remaining, estimated from the speed so far
