@@ -13,7 +13,7 @@ from ui import labels
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 
-def large_report(path, sections: int = 400):
+def large_report(path, sections: int = 70):
     parts = [f"## Dossier {n}\n\nDe provinciale werkgroep {n} bespreekt het onderhoud van de jaagpaden langs het "
              f"kanaal en de fietssnelweg F{n}. Het budget bedraagt {2000 + n} euro; de uitvoering start in "
              f"kwartaal {n % 4 + 1}. De deputatie volgt het dossier {n} op en rapporteert aan de provincieraad, "
@@ -57,7 +57,7 @@ def test_admin_upload_shows_a_moving_progress_bar_and_the_result(page, live_serv
     shoot(page, "admin-upload-result")
 
     final_value, final_max = int(bar.first.get_attribute("value")), int(bar.first.get_attribute("max"))
-    assert final_value == final_max > 100  # the chunks of the report
+    assert final_value == final_max >= 60  # the chunks of the report
     assert len(values) >= 2 and any(value < final_max for value, _ in values), values  # it moved
     assert [value for value, _ in values] == sorted(value for value, _ in values)
     assert page.locator("#vvp-admin-progress [role=status]").first.text_content() == labels.UPLOAD_FINISHED.format(
