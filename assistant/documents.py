@@ -99,6 +99,20 @@ class DocumentService:
             if str(file.path) not in used:
                 file.path.unlink(missing_ok=True)
 
+    def drop_orphan_uploads(self) -> list[str]:
+        """Remove kept uploads no document refers to: what a job cut short by a crash staged.
+        Only the writer of the data dir may call this (at start, before any job)."""
+        uploads = self.kb.data_dir / "files"
+        if not uploads.is_dir():
+            return []
+        used = {record.stored_path for record in self.kb.manifest.all()}
+        orphans = [path for path in uploads.glob("upload-*") if str(path) not in used]
+        for path in orphans:
+            path.unlink(missing_ok=True)
+        if orphans:
+            log.warning("removed %d uploaded files of jobs interrupted by a restart", len(orphans))
+        return [path.name for path in orphans]
+
     # ---- folders, reindex, delete --------------------------------------------------------------
 
     def ingest_paths(self, paths: list[Path], *, cwd: Path | None = None, prune: bool = False) -> Job:

@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         try:
             await run_in_threadpool(warm_up, container)
             if registration:
+                await run_in_threadpool(_drop_orphan_uploads, container)
                 registration.write()
             if on_ready:
                 on_ready()
@@ -114,6 +115,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
         app = mount_ui(app, container)
     return app
+
+
+def _drop_orphan_uploads(container: Container) -> None:
+    try:
+        container.documents.drop_orphan_uploads()
+    except Exception as error:  # an unreachable knowledge base: nothing to tidy now
+        log.warning("could not look for interrupted uploads: %s", type(error).__name__)
 
 
 def warm_up(container: Container) -> None:

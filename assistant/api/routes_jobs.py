@@ -1,8 +1,8 @@
 """Job status (admin), and the local routes a `vvp` command uses to hand its work to this server.
 
-The local routes accept only the secret of `data_dir/server.json` (see `assistant.local_server`):
-they read paths of this machine, so the admin token, which may be used over the network, does
-not open them.
+The local routes accept only the secret of `data_dir/server.json` (see `assistant.local_server`),
+from a loopback address: they read paths of this machine, so the admin token, which may be used
+over the network, does not open them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from assistant.api.security import require_admin
 from assistant.container import Container
 from assistant.jobs import Job
 from assistant.local_server import ServerRegistration
+
+
+_LOOPBACK = {"127.0.0.1", "::1"}  # the local routes answer this machine only, whatever the server listens on
 
 
 def job_status(job: Job) -> JobStatus:
@@ -46,7 +49,8 @@ def build_router(container: Container, registration: ServerRegistration | None) 
     admin_check = require_admin(container.settings)
 
     def local_only(request: Request) -> None:
-        if registration is None or not registration.matches(_bearer(request)):
+        client = request.client.host if request.client else ""
+        if registration is None or client not in _LOOPBACK or not registration.matches(_bearer(request)):
             raise HTTPException(403, messages.LOCAL_ONLY)
 
     def admin_or_local(request: Request) -> None:

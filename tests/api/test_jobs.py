@@ -168,3 +168,18 @@ def _note(tmp_path):
     path = tmp_path / "nota.md"
     path.write_text("# Nota\n\nDe provincie onderhoudt de fietspaden langs de kanalen.\n", encoding="utf-8")
     return path
+
+
+def test_the_server_drops_uploads_that_a_crash_left_without_a_document(tmp_path, use_embedder, make_container):
+    container = make_container(tmp_path / "data", use_embedder, admin_token=TOKEN)
+    files = tmp_path / "data" / "files"
+    files.mkdir(parents=True)
+    kept = files / "upload-kept.md"
+    kept.write_text("# Bewaard\n\nDe provincie beheert de jaagpaden.\n", encoding="utf-8")
+    container.kb.ingest_file(kept, source="upload:bewaard.md", original_name="bewaard.md", stored_path=kept)
+    orphan = files / "upload-0123456789abcdef.md"
+    orphan.write_text("# Half\n\nNooit ingelezen.\n", encoding="utf-8")
+
+    with TestClient(create_app(container.settings, container, with_ui=False, serve_url="http://127.0.0.1:9")):
+        pass
+    assert kept.exists() and not orphan.exists()
