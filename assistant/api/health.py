@@ -1,7 +1,8 @@
 """`/health` from a real search: a knowledge base that cannot answer is `degraded`, with the reason.
 
-The probe runs the same retrieval a question does (embedding, lexical and dense channels), at
-most once per `ttl` seconds, so a load balancer polling every second costs next to nothing.
+Every call checks that the knowledge base is reachable (cheap); the search probe runs the same
+retrieval a question does (embedding, lexical and dense channels), at most once per `ttl`
+seconds, so a load balancer polling every second costs next to nothing.
 """
 
 from __future__ import annotations
@@ -27,26 +28,28 @@ class HealthProbe:
         self._ttl = ttl
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
-        self._result: tuple[str, str | None, dict[str, int]] = ("ok", None, {"documents": 0, "chunks": 0})
+        self._search_failure: str | None = None
 
     def check(self) -> tuple[str, str | None, dict[str, int]]:
-        with self._lock:
-            if time.monotonic() - self._checked_at >= self._ttl:
-                self._result = self._probe()
-                self._checked_at = time.monotonic()
-            return self._result
-
-    def _probe(self) -> tuple[str, str | None, dict[str, int]]:
         container = self._container
-        try:
+        try:  # cheap, so on every call: an unreachable Chroma shows at once
             container.kb.vectors.count()
             stats = container.kb.stats()
         except Exception as error:
             log.warning("health check: knowledge base unreachable (%s)", type(error).__name__)
             return "degraded", messages.HEALTH_UNREACHABLE, {"documents": 0, "chunks": 0}
+        with self._lock:
+            if time.monotonic() - self._checked_at >= self._ttl:
+                self._search_failure = self._probe()
+                self._checked_at = time.monotonic()
+            failure = self._search_failure
+        return ("degraded", failure, stats) if failure else ("ok", None, stats)
+
+    def _probe(self) -> str | None:
+        """None when a real search works, else the Dutch reason."""
         try:
-            container.retriever.search(PROBE_QUERY, k=1)
+            self._container.retriever.search(PROBE_QUERY, k=1)
         except Exception as error:
             log.warning("health check: search failed (%s: %s)", type(error).__name__, error)
-            return "degraded", messages.HEALTH_SEARCH_FAILED.format(error=type(error).__name__), stats
-        return "ok", None, stats
+            return messages.HEALTH_SEARCH_FAILED.format(error=type(error).__name__)
+        return None

@@ -80,7 +80,8 @@ def run_cli(monkeypatch, tmp_path, victim, embedder):
     import assistant.container as wiring
 
     real = wiring.Container
-    monkeypatch.setattr(wiring, "Container", lambda settings, embedder=None: real(settings, embedder=victim.embedder))
+    monkeypatch.setattr(wiring, "Container",
+                        lambda settings, embedder=None, **options: real(settings, embedder=victim.embedder, **options))
     # Wide consoles: a reason must not be wrapped inside its table cell.
     monkeypatch.setattr(cli, "console", Console(width=4000, no_color=True))
     monkeypatch.setattr(cli, "err", Console(width=4000, no_color=True, stderr=True))
