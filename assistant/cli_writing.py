@@ -72,7 +72,12 @@ def writing(settings, err: Console):
                 told = True
             return server is None
 
-        if lock.acquire(settings.writer_wait_seconds, waiting=waiting):
+        try:
+            acquired = lock.acquire(settings.writer_wait_seconds, waiting=waiting)
+        except PermissionError:  # e.g. a data dir of the service's own user
+            err.print(f"[red]{messages.CLI_WRITER_NO_ACCESS.format(path=settings.data_dir)}[/red]")
+            raise typer.Exit(1)
+        if acquired:
             try:
                 yield None
             finally:

@@ -44,6 +44,9 @@ CLI_WRITER_BUSY = (
     "Een ander proces (pid {pid}) schrijft nog in deze kennisbank. Probeer later opnieuw, of verhoog "
     "VVP_WRITER_WAIT_SECONDS."
 )
+CLI_WRITER_NO_ACCESS = (
+    "Geen schrijfrechten op de datamap {path}. Voer de opdracht uit als de gebruiker van de dienst."
+)
 HEALTH_SEARCH_FAILED = "zoeken mislukt ({error}): vragen krijgen nu een foutmelding"
 HEALTH_UNREACHABLE = "kennisbank niet bereikbaar"
 
