@@ -51,9 +51,7 @@ def manifest_rows(data_dir: Path) -> dict[str, int]:
 
 def start_ingest(data_dir: Path, *paths: Path) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith("VVP_")}
-    # The same model as the restart below (the session's USE embedder).
-    env.update(VVP_DATA_DIR=str(data_dir), VVP_EMBEDDING="use-multilingual", HF_HUB_OFFLINE="1",
-               ANONYMIZED_TELEMETRY="False")
+    env.update(VVP_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
     command = [sys.executable, "-c", "from assistant.cli import app; app()", "ingest", *map(str, paths)]
     return subprocess.Popen(command, env=env, cwd=data_dir.parent, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)

@@ -26,7 +26,8 @@ def notes() -> list[tuple[str, tuple[str, bytes, str]]]:
             for n in range(DOCUMENTS)]
 
 
-def test_kill_9_of_the_server_midway_through_an_upload_job(tmp_path, embedder):
+def test_kill_9_of_the_server_midway_through_an_upload_job(tmp_path, use_embedder):
+    embedder = use_embedder  # the server runs USE too: quick, and the same model on restart
     from assistant.api.app import create_app
     from assistant.container import Container
     from fastapi.testclient import TestClient
