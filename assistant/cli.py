@@ -11,8 +11,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+
+from assistant import messages
+from assistant.cli_writing import ProgressBar, follow_job, writing
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -26,12 +28,17 @@ err = Console(stderr=True)
 TypeOption = Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Alleen dit documenttype (herhaalbaar).")]
 
 
-def _container(allow_model_switch: bool = False):
-    from assistant.container import Container
+def _settings():
     from assistant.settings import Settings
 
     logging.basicConfig(level=os.environ.get("VVP_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
-    return Container(Settings(), allow_model_switch=allow_model_switch)
+    return Settings()
+
+
+def _container(settings=None, allow_model_switch: bool = False):
+    from assistant.container import Container
+
+    return Container(settings or _settings(), allow_model_switch=allow_model_switch)
 
 
 def _filters(types: list[str] | None):
@@ -74,34 +81,44 @@ def _each(argument: str, answer_one):
 def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
                help="Bestanden en mappen (recursief); zonder pad: de meegeleverde documenten (VVP_DOCUMENTS_DIR).")] = None,
            prune: Annotated[bool, typer.Option(help="Verwijder documenten waarvan het bestand weg is.")] = False):
-    """Documenten inlezen: toegevoegd, bijgewerkt, ongewijzigd of mislukt (met reden)."""
-    container = _container()
-    kb = container.kb
-    paths = paths or [container.settings.documents_dir]
+    """Documenten inlezen: toegevoegd, bijgewerkt, ongewijzigd of mislukt (met reden).
+
+    Draait `vvp serve` op dezelfde datamap, dan doet die server het werk (de vragen blijven beantwoord).
+    """
+    settings = _settings()
+    paths = paths or [settings.documents_dir]
     missing = [path for path in paths if not path.exists()]
     for path in missing:
         err.print(f"[red]Niet gevonden: {path}[/red]")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
-                  transient=True) as progress:
-        from knowledge.records import expand_paths
-
-        task = progress.add_task("Inlezen", total=len(list(expand_paths([p for p in paths if p.exists()]))))
-        report = kb.ingest([p for p in paths if p.exists()], progress=lambda _: progress.advance(task))
+    existing = [path for path in paths if path.exists()]
+    with writing(settings, err) as server:
+        if server is not None:
+            status = follow_job(lambda follow: server.ingest(existing, cwd=Path.cwd(), prune=prune, on_progress=follow),
+                                err)
+            rows = [(r["filename"], r["status"], r["chunks"], r["reason"]) for r in status["results"]]
+            removed, seconds = status["removed"], (status["finished_at"] or 0) - status["created_at"]
+        else:
+            kb = _container(settings).kb
+            with ProgressBar(err) as progress:
+                report = kb.ingest(existing, progress=progress)
+            rows = [(r.path, r.status, r.chunks, r.reason) for r in report.results]
+            removed, seconds = (kb.prune() if prune else []), report.seconds
     table = Table(title="Resultaat")
     for column in ("Bestand", "Status", "Fragmenten", "Reden"):
         table.add_column(column)
     labels = {"added": "toegevoegd", "updated": "bijgewerkt", "unchanged": "ongewijzigd", "failed": "mislukt"}
-    for result in report.results:
-        table.add_row(result.path, labels[result.status], str(result.chunks), result.reason or "")
+    for path, status, chunks, reason in rows:
+        table.add_row(path, labels[status], str(chunks), reason or "")
     console.print(table)
-    removed = kb.prune() if prune else []
+    count = {status: sum(1 for row in rows if row[1] == status) for status in labels}
+    stored = sum(row[2] for row in rows if row[1] in ("added", "updated"))
     console.print(
-        f"{report.count('added')} toegevoegd, {report.count('updated')} bijgewerkt, "
-        f"{report.count('unchanged')} ongewijzigd, {report.count('failed')} mislukt"
+        f"{count['added']} toegevoegd, {count['updated']} bijgewerkt, "
+        f"{count['unchanged']} ongewijzigd, {count['failed']} mislukt"
         + (f", {len(removed)} verwijderd" if prune else "")
-        + f" — {report.chunks} fragmenten in {report.seconds:.1f} s"
+        + f" — {stored} fragmenten in {seconds:.1f} s"
     )
-    if missing or report.count("failed"):
+    if missing or count["failed"]:
         raise typer.Exit(1)
 
 
@@ -122,8 +139,11 @@ def documents(as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als 
 
 @app.command()
 def delete(document_id: str):
-    """Verwijder één document uit de kennisbank."""
-    if not _container().kb.delete(document_id):
+    """Verwijder één document uit de kennisbank (via `vvp serve` als die op deze datamap draait)."""
+    settings = _settings()
+    with writing(settings, err) as server:
+        deleted = server.delete(document_id) if server is not None else _container(settings).kb.delete(document_id)
+    if not deleted:
         err.print(f"[red]Document '{document_id}' bestaat niet.[/red]")
         raise typer.Exit(1)
     console.print(f"Document '{document_id}' verwijderd.")
@@ -227,8 +247,17 @@ def _line_editing() -> str:
 @app.command()
 def reindex():
     """Bouw de kennisbank opnieuw op uit de bestanden in de manifest (na een modelwissel)."""
-    report = _container(allow_model_switch=True).kb.reindex()
-    console.print(f"{report.chunks} fragmenten opnieuw ingelezen, {report.count('failed')} mislukt.")
+    settings = _settings()
+    with writing(settings, err) as server:
+        if server is not None:
+            results = follow_job(server.reindex, err)["results"]
+            chunks = sum(r["chunks"] for r in results if r["status"] in ("added", "updated"))
+            failed = sum(1 for r in results if r["status"] == "failed")
+        else:
+            with ProgressBar(err) as progress:
+                report = _container(settings, allow_model_switch=True).kb.reindex(progress)
+            chunks, failed = report.chunks, report.count("failed")
+    console.print(f"{chunks} fragmenten opnieuw ingelezen, {failed} mislukt.")
 
 
 @app.command("eval")
@@ -255,18 +284,30 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Adres (standaard VVP
     import uvicorn
 
     from assistant.api.app import create_app
-    from assistant.settings import Settings
-
     from assistant.container import Container
+    from assistant.local_server import local_url
+    from assistant.settings import Settings
 
     settings = Settings()
     host, port = host or settings.host, port or settings.port
     logging.basicConfig(level=os.environ.get("VVP_LOG_LEVEL", "INFO"), format="%(levelname)s %(name)s: %(message)s")
+    if not settings.chroma_url:  # the server of an embedded data dir is its one writer (see knowledge.writer_lock)
+        _hold_writer_lock(settings)
     container = Container(settings)
     _check_embedding_model(container)
-    application = create_app(settings, container,
+    application = create_app(settings, container, serve_url=local_url(host, port),
                              on_ready=lambda: console.print(f"VVP-assistent klaar op http://{host}:{port}"))
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=settings.log_questions)
+
+
+def _hold_writer_lock(settings) -> None:
+    """Take the data dir's writer lock for the server's life (waiting for a command that writes)."""
+    from knowledge.writer_lock import WriterLock
+
+    lock = WriterLock(settings.data_dir)
+    if not lock.try_acquire():
+        err.print(messages.CLI_WRITER_WAITING.format(pid=lock.holder_pid() or "?"))
+        lock.acquire()
 
 
 def _check_embedding_model(container) -> None:

@@ -11,7 +11,9 @@ from functools import cached_property
 
 from assistant.answerers.llm import LLMAnswerer, create_chat_model
 from assistant.conversation import ConversationStore
+from assistant.documents import DocumentService
 from assistant.evidence import EvidenceScorer
+from assistant.jobs import JobRunner
 from assistant.retrieval import CrossEncoderReranker, Retriever
 from assistant.service import AssistantService
 from assistant.settings import Settings
@@ -54,6 +56,11 @@ class Container:
                               allow_model_switch=self._allow_model_switch)
         return KnowledgeBase(settings.data_dir, vectors, chunk_size=settings.chunk_size,
                              chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        """Uploads, ingests and deletes, as background jobs (one runner per process)."""
+        return DocumentService(lambda: self.kb, self.settings, JobRunner())
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -34,6 +34,21 @@ INVALID_REQUEST = "Ongeldige aanvraag: {details}"
 SERVICE_UNAVAILABLE = "De kennisbank is tijdelijk niet bereikbaar. Probeer het later opnieuw."
 INTERNAL_ERROR = "Er ging iets mis bij het verwerken van de vraag. Probeer het later opnieuw."
 NOT_FOUND = "Deze pagina of bron bestaat niet."
+UNKNOWN_JOB = "Taak '{id}' bestaat niet (meer): taken worden enkel in het geheugen van de server bewaard."
+JOB_FAILED = "De taak is afgebroken door een onverwachte fout ({error}); wat half verwerkt was, is teruggedraaid."
+LOCAL_ONLY = "Deze route is enkel voor de opdrachtregel op dezelfde machine (lokale sleutel ontbreekt of klopt niet)."
+CLI_INGESTING = "Inlezen"
+CLI_HANDED_OVER = "vvp serve draait op deze datamap ({url}, proces {pid}): het werk gaat naar die server."
+CLI_WRITER_WAITING = "Een ander proces (pid {pid}) schrijft in deze kennisbank; wachten tot het klaar is…"
+CLI_WRITER_BUSY = (
+    "Een ander proces (pid {pid}) schrijft nog in deze kennisbank. Probeer later opnieuw, of verhoog "
+    "VVP_WRITER_WAIT_SECONDS."
+)
+CLI_WRITER_NO_ACCESS = (
+    "Geen schrijfrechten op de datamap {path}. Voer de opdracht uit als de gebruiker van de dienst."
+)
+HEALTH_SEARCH_FAILED = "zoeken mislukt ({error}): vragen krijgen nu een foutmelding"
+HEALTH_UNREACHABLE = "kennisbank niet bereikbaar"
 
 # Request validation, by pydantic error type ({...} are filled from the error's context).
 VALIDATION = {

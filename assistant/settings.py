@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10, description="Longest accepted question, in characters.")
     rate_limit: str = Field("60/minute", description="Rate limit per client IP on public routes (slowapi syntax).")
     log_questions: bool = Field(False, description="Log question text and client IPs (off by default for privacy).")
+    writer_wait_seconds: float = Field(
+        600.0, ge=0, description="How long `vvp ingest`, `delete` and `reindex` wait for another process writing "
+        "the same embedded knowledge base before giving up (a running `vvp serve` gets the work instead).",
+    )
     retention_days: int = Field(90, ge=1, description="Conversations older than this many days are deleted.")
 
     @field_validator("allowed_origins", mode="before")

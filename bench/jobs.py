@@ -3,9 +3,9 @@
     python -m bench.jobs ingest --regeerakkoord DIR --generated DIR --questions Q.json --out R.json
     python -m bench.jobs scale --chunks 100000 --out R.json
 
-`ingest` measures the real ingest path (`KnowledgeBase.ingest`, real USE embeddings) into
-`VVP_DATA_DIR`, an unchanged re-ingest, and then in-process retrieval and answering on that
-knowledge base. `scale` builds or reuses a cached scale corpus (see `bench.scale`).
+`ingest` measures the real ingest path (`KnowledgeBase.ingest` with progress followed, the
+configured embedder) into `VVP_DATA_DIR`, the raw throughput of the same model on the same chunk
+texts, an unchanged re-ingest, and then in-process retrieval and answering on that knowledge base. `scale` builds or reuses a cached scale corpus (see `bench.scale`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+RAW_SAMPLE = 512  # chunks embedded by the model alone, for the raw throughput
+
 
 def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -31,8 +33,12 @@ def _latency(values: list[float]) -> dict:
             "mean_ms": round(float(array.mean()), 2)}
 
 
+def _follow(done: int, total: int, detail: str) -> None:
+    """Progress is followed as a job or `vvp ingest` follows it (model calls of PROGRESS_STEP chunks)."""
+
+
 def _ingest(kb, label: str, folder: Path) -> dict:
-    report = kb.ingest([folder])
+    report = kb.ingest([folder], progress=_follow)
     added = report.count("added") + report.count("updated")
     return {"corpus": label, "documents": added, "chunks": report.chunks, "failed": report.count("failed"),
             "seconds": round(report.seconds, 2), "chunks_per_s": round(report.chunks / report.seconds, 1),
@@ -51,13 +57,41 @@ def ingest_job(corpora: list[tuple[str, Path]], questions: list[str]) -> dict:
     for label, folder in corpora:
         result["ingest"].append(_ingest(kb, label, folder))
     first = sum(item["seconds"] for item in result["ingest"])
-    report = kb.ingest([folder for _, folder in corpora])
+    result["raw_embedding"] = _raw_embedding(container, corpora, result["ingest"])
+    report = kb.ingest([folder for _, folder in corpora], progress=_follow)
     result["reingest"] = {"seconds": round(report.seconds, 3), "unchanged": report.count("unchanged"),
                           "share_of_first": round(report.seconds / first, 4) if first else None}
     result["ingest_peak_rss_mb"] = _peak_rss_mb()
     result["chunks_total"] = kb.stats()["chunks"]
     result.update(_in_process_queries(container, questions))
     return result
+
+
+def _raw_embedding(container, corpora: list[tuple[str, Path]], ingested: list[dict]) -> dict:
+    """The model alone on the same chunk texts, in the same process right after the ingest: the
+    ceiling for the ingest's chunks/s (its loader, chunker, Chroma and BM25 work come on top)."""
+    from ingest.pipeline import load_document
+    from knowledge.base import EMBED_BATCH
+    from knowledge.records import expand_paths
+
+    kb = container.kb
+    texts: list[str] = []
+    for path in expand_paths([folder for _, folder in corpora]):
+        document = load_document(path, chunk_size=kb.chunk_size, chunk_overlap=kb.chunk_overlap)
+        texts.extend(chunk.indexed_text for chunk in document.chunks)
+        if len(texts) >= RAW_SAMPLE:
+            break
+    texts = texts[:RAW_SAMPLE]
+    started = time.perf_counter()
+    for start in range(0, len(texts), EMBED_BATCH):
+        container.embedder.embed_documents(texts[start : start + EMBED_BATCH])
+    seconds = time.perf_counter() - started
+    raw = len(texts) / seconds
+    chunks = sum(item["chunks"] for item in ingested)
+    ingest_rate = chunks / sum(item["seconds"] for item in ingested)
+    return {"model": container.embedder.model_id, "chunks": len(texts), "seconds": round(seconds, 2),
+            "chunks_per_s": round(raw, 1), "ingest_chunks_per_s": round(ingest_rate, 1),
+            "ingest_share_of_raw": round(ingest_rate / raw, 3)}
 
 
 def _in_process_queries(container, questions: list[str]) -> dict:

@@ -45,6 +45,10 @@ def checks(results: dict) -> list[Check]:
     ingest = _get(results, "ingest", "ingest", default=[])
     for item in ingest:
         check(f"ingest:{item['corpus']}", "≥ 80 chunks/s", item["chunks_per_s"], lambda v: v >= 80)
+    check("ingest:raw_embedding", "ingest ≥ 85 % of the model alone",
+          _get(results, "ingest", "raw_embedding", "ingest_share_of_raw"), lambda v: v >= 0.85)
+    check("during_ingest:ask", "0 failed requests", _get(results, "during_ingest", "ask_during", "failed"),
+          lambda v: v == 0)
     check("ingest:reingest", "≤ 5 % of the first ingest", _get(results, "ingest", "reingest", "share_of_first"),
           lambda v: v <= 0.05)
     servers = results.get("servers", {})
@@ -85,11 +89,25 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
                          f"{item['corpus']}: {item['documents']} docs, {item['chunks']} chunks",
                          f"{item['chunks_per_s']:.1f} chunks/s · {item['documents_per_s']:.1f} docs/s "
                          f"({item['seconds']:.1f} s)"))
+        raw = ingest.get("raw_embedding")
+        if raw:
+            rows.append((section, "ingest:raw_embedding", f"model alone ({raw['model']}, {raw['chunks']} chunks)",
+                         f"{raw['chunks_per_s']:.1f} chunks/s; the ingest reached {raw['ingest_chunks_per_s']:.1f} "
+                         f"= {100 * raw['ingest_share_of_raw']:.0f} %"))
         again = ingest["reingest"]
         rows.append((section, "ingest:reingest", "unchanged re-ingest",
                      f"{again['seconds']:.2f} s = {100 * again['share_of_first']:.1f} % of the first"))
         rows.append((section, "ingest:memory", "peak RSS of the ingest process · USE model load",
                      f"{ingest['ingest_peak_rss_mb']:.0f} MB · {ingest['model_load_s']:.1f} s"))
+    during = results.get("during_ingest")
+    if during:
+        section = "Ingest beside a running server (vvp ingest hands the work to vvp serve)"
+        rows.append((section, "during_ingest:ingest", f"{during['documents']} docs, {during['chunks']} chunks",
+                     f"{during['chunks_per_s']} chunks/s ({during['seconds']:.1f} s)"
+                     + ("" if during["handed_over"] else " · [red]not handed over[/red]")))
+        rows.append((section, "during_ingest:before", "/api/ask before the ingest", _latency(during["ask_before"])))
+        rows.append((section, "during_ingest:ask", "/api/ask during the ingest", _latency(during["ask_during"])
+                     + f" · {during['ask_during']['failed']} failed"))
     for name, figures in results.get("servers", {}).items():
         mode, size = name.split("-", 1)
         where = "embedded Chroma" if mode == "embedded" else "Chroma server (chroma run + HttpClient)"

@@ -26,6 +26,7 @@ from rich.console import Console
 
 from bench.corpus import materialise_regeerakkoord, write_documents
 from bench.data import REPO, QuestionStream, bench_questions
+from bench.during_ingest import ask_during_ingest
 from bench.http_load import SEARCH, run_sequential
 from bench.queries import load_test, measure_server
 from bench.report import checks, render
@@ -165,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         corpora = prepare_documents(work, notes)
         ingest, data_1k = run_ingest(work, corpora, stream.take(2 * args.requests))
         results["ingest"] = ingest
+        console.print("ingest beside a running server: /api/ask while vvp ingest hands ~1k chunks over …")
+        _step(notes, "ask during ingest",
+              lambda: results.update(during_ingest=ask_during_ingest(work, data_1k, stream)))
         data_dirs = {"1k": (data_1k, ingest["chunks_total"])}
         for size in sizes:
             if size != "1k":

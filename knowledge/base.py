@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import numpy as np
+
 from ingest.errors import IngestError
 from ingest.models import Document
 from ingest.pipeline import identify, load_document
 from knowledge.lexical_channels import LexicalChannels
-from knowledge.records import Filters, IngestReport, IngestResult, expand_paths
+from knowledge.reader import PROGRESS_STEP as _PROGRESS_STEP, Reader as _Reader, Tracker as _Tracker
+from knowledge.records import Filters, IngestItem, IngestReport, IngestResult, Progress, expand_items
 from knowledge.manifest import CorruptManifest, DocumentRecord, Manifest
 from knowledge.vector_store import StoredChunk, VectorStore
 
@@ -135,57 +138,67 @@ class KnowledgeBase:
 
     # ---- writing -----------------------------------------------------------------------------
 
-    def ingest(self, paths: Iterable[Path], progress=None) -> IngestReport:
-        """Ingest files and folders (recursive). Failures are reported per file, never raised.
+    def ingest(self, paths: Iterable[Path | IngestItem], progress: Progress | None = None, *,
+               cwd: Path | None = None) -> IngestReport:
+        """Ingest files and folders (recursive), or prepared `IngestItem`s. Failures are reported
+        per file, never raised. `progress(done, total, detail)` follows the work (see `Progress`);
+        with `cwd`, relative paths are read from there (see `expand_items`).
 
-        Documents are embedded and stored in batches of about `EMBED_BATCH` chunks: small
-        documents then share one model call, one Chroma write and one lexical update.
+        Files are read ahead by a reader thread, so `total` is known early; documents are embedded
+        and stored in batches of about `EMBED_BATCH` chunks (small documents share one model call,
+        one Chroma write and one lexical update), one batch embedding while the previous is written.
         """
+        paths = list(paths)
+        items = [p for p in paths if isinstance(p, IngestItem)]
+        items += list(expand_items([p for p in paths if not isinstance(p, IngestItem)], cwd))
         started = time.perf_counter()
         report = IngestReport()
-        batch: list[_Prepared] = []
+        tracker = _Tracker(progress)
+        outcomes: dict[int, IngestResult] = {}  # by input position: the report keeps the order given
+        batch: list[tuple[int, _Prepared]] = []
         self._in_batch = True
-        # One batch is embedded in the background while the previous one is written and the next
-        # files are read: writing (BM25 analysis, Chroma) and reading otherwise leave the cores idle.
         embedding = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
-        pending: tuple[list[_Prepared], Future] | None = None
+        pending: tuple[list[tuple[int, _Prepared]], Future] | None = None
 
         def flush() -> None:
             nonlocal pending
             if pending is not None:
                 waiting, vectors = pending
                 pending = None
-                report.results.extend(self._write(waiting, vectors.result()))
+                written = self._write([prepared for _, prepared in waiting], vectors.result())
+                outcomes.update(zip((position for position, _ in waiting), written))
 
-        def submit(ready: list[_Prepared]) -> None:
+        def submit(ready: list[tuple[int, _Prepared]]) -> None:
             nonlocal pending
-            vectors = embedding.submit(self._embed, ready)
+            vectors = embedding.submit(self._embed, [prepared for _, prepared in ready], tracker)
             flush()
             pending = (ready, vectors)
 
+        reader = _Reader(items, self._prepare_item, tracker)
         try:
-            for path in expand_paths(paths):
-                prepared = self._prepare(path)
+            for position, prepared in enumerate(reader):
                 if isinstance(prepared, IngestResult):
-                    report.results.append(prepared)
-                else:
-                    if any(item.document.document_id == prepared.document.document_id for item in batch):
-                        submit(batch)  # the same file twice: store in order
-                        batch = []
-                    batch.append(prepared)
-                    if sum(len(item.document.chunks) for item in batch) >= EMBED_BATCH:
-                        submit(batch)
-                        batch = []
-                if progress:
-                    progress(path)
+                    outcomes[position] = prepared
+                    tracker.advance(1, prepared.path)
+                    continue
+                document_id = prepared.document.document_id
+                if any(item.document.document_id == document_id for _, item in batch):
+                    submit(batch)  # the same file twice: store in order
+                    batch = []
+                batch.append((position, prepared))
+                if sum(len(item.document.chunks) for _, item in batch) >= EMBED_BATCH:
+                    submit(batch)
+                    batch = []
             if batch:
                 submit(batch)
             flush()
         finally:
+            reader.close()
             embedding.shutdown(wait=True, cancel_futures=True)
             self._in_batch = False
             with self._write_lock():
                 self.lexical.save()
+        report.results = [outcomes[position] for position in sorted(outcomes)]
         report.seconds = time.perf_counter() - started
         return report
 
@@ -197,10 +210,14 @@ class KnowledgeBase:
             return prepared
         return self._store([prepared])[0]
 
+    def _prepare_item(self, item: IngestItem) -> "_Prepared | IngestResult":
+        return self._prepare(item.path, source=item.source, original_name=item.original_name,
+                             stored_path=item.stored_path)
+
     def _prepare(self, path: Path, *, source: str | None = None, original_name: str | None = None,
                  stored_path: Path | None = None) -> "_Prepared | IngestResult":
         """Read and chunk a file, or say why not (failed) or that nothing changed (unchanged)."""
-        label = original_name or str(path)
+        label = original_name or source or str(path)
         try:
             document_id, content_hash = identify(path, source=source, original_name=original_name)
             existing = self.manifest.get(document_id)
@@ -234,8 +251,16 @@ class KnowledgeBase:
             return []
         return self._write(batch, self._embed(batch))  # embedded before any write: a failure changes nothing
 
-    def _embed(self, batch: list["_Prepared"]):
-        return self.vectors.embed_chunks([chunk for item in batch for chunk in item.document.chunks])
+    def _embed(self, batch: list["_Prepared"], tracker: "_Tracker | None" = None):
+        labelled = [(chunk, item.label) for item in batch for chunk in item.document.chunks]
+        if tracker is None:
+            return self.vectors.embed_chunks([chunk for chunk, _ in labelled])
+        parts = []
+        for start in range(0, len(labelled), _PROGRESS_STEP):  # model calls across documents, progress within
+            part = labelled[start : start + _PROGRESS_STEP]
+            parts.append(self.vectors.embed_chunks([chunk for chunk, _ in part]))
+            tracker.advance(len(part), part[-1][1])
+        return np.concatenate(parts)
 
     def _write(self, batch: list["_Prepared"], embeddings) -> list[IngestResult]:
         chunks = [chunk for item in batch for chunk in item.document.chunks]
@@ -271,13 +296,15 @@ class KnowledgeBase:
             Path(record.stored_path).unlink(missing_ok=True)
         return True
 
-    def prune(self) -> list[str]:
-        """Delete documents whose source file no longer exists (uploads are kept)."""
+    def prune(self, cwd: Path | None = None) -> list[str]:
+        """Delete documents whose source file no longer exists (uploads are kept); relative
+        sources are looked up from `cwd` when given."""
         removed = []
         for record in self.manifest.all():
             if record.source.startswith(("upload:", "http://", "https://")):
                 continue
-            if not Path(record.source).exists():
+            source = Path(record.source)
+            if not (source if cwd is None or source.is_absolute() else cwd / source).exists():
                 self.delete(record.document_id)
                 removed.append(record.document_id)
         return removed
@@ -292,19 +319,17 @@ class KnowledgeBase:
             self.lexical = LexicalChannels(self.data_dir / "lexical")
             self.sync_lexical(force=True)
 
-    def reindex(self) -> IngestReport:
+    def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-read every document from its kept copy (after a change of embedding model or chunking)."""
-        records = self.manifest.all()
-        self.reset()
-        report = IngestReport()
-        started = time.perf_counter()
-        for record in records:
+        items = []
+        for record in self.manifest.all():
             kept = Path(record.stored_path) if record.stored_path else None
             path = kept if kept and kept.exists() else Path(record.source)
             name = Path(record.source.removeprefix("upload:")).name
-            report.results.append(self.ingest_file(path, source=record.source, original_name=name, stored_path=kept))
+            items.append(IngestItem(path, source=record.source, original_name=name, stored_path=kept))
+        self.reset()
+        report = self.ingest(items, progress)
         self.vectors.drop_other_models()  # a change of embedding model: the old vectors are gone now
-        report.seconds = time.perf_counter() - started
         return report
 
     # ---- reading -----------------------------------------------------------------------------

@@ -4,7 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Protocol
+
+
+class Progress(Protocol):
+    """Told how far a long operation is: `progress(done, total, detail)`.
+
+    `done` and `total` are work units (an ingest counts chunks embedded, and one unit per file
+    that needs no embedding); `total` may grow while files are still being read. `detail` names
+    what is being worked on (a file name). Calls come from more than one thread, never at once.
+    """
+
+    def __call__(self, done: int, total: int, detail: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class IngestItem:
+    """One file to ingest: where to read it, and the identity it is stored under.
+
+    `source` defaults to the path as given (so `vvp ingest docs/` and the same folder handed to a
+    running server give the same document ids); an upload has `source="upload:<name>"`, its
+    `original_name` and the `stored_path` of its kept copy.
+    """
+
+    path: Path
+    source: str | None = None
+    original_name: str | None = None
+    stored_path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return self.original_name or self.source or str(self.path)
 
 
 @dataclass(frozen=True)
@@ -67,3 +97,24 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
                     yield child
         elif first_time(path):
             yield path
+
+
+def expand_items(paths: Iterable[Path], cwd: Path | None = None) -> Iterator[IngestItem]:
+    """`expand_paths` as items. With `cwd`, relative paths are read from there but keep their
+    relative source: a command line's paths, ingested by a server running in another folder."""
+    paths = list(paths)
+    if cwd is None:
+        yield from (IngestItem(path) for path in expand_paths(paths))
+        return
+    labels = {}
+    for given in paths:
+        full = given if given.is_absolute() else cwd / given
+        labels[full] = given
+    for path in expand_paths(labels):
+        for full, given in labels.items():
+            if path == full:
+                yield IngestItem(path, source=str(given))
+                break
+            if full in path.parents:
+                yield IngestItem(path, source=str(given / path.relative_to(full)))
+                break

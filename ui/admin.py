@@ -1,27 +1,29 @@
 """The "Beheer" tab: upload, list and delete documents, behind the admin token.
 
-Uploads follow the conventions of the document API (`assistant/api/routes_documents.py`): the
-file is kept as `data_dir/files/upload-<uuid><suffix>` and ingested with `source="upload:<name>"`,
-so both routes produce the same documents and the same download links.
+Uploads go through the same document service and job runner as `POST /api/documents`
+(`assistant/documents.py`): the file is kept as `data_dir/files/upload-<uuid><suffix>` and
+ingested in a background job with `source="upload:<name>"`, so both produce the same documents
+and download links. The tab follows the job with a progress bar, then shows the per-file result.
 """
 
 from __future__ import annotations
 
 import hmac
+import html
 import logging
-import shutil
-import uuid
+import time
 from datetime import datetime
 from pathlib import Path
 
 import gradio as gr
 
-from assistant.api.routes_documents import safe_name
+from assistant.documents import StagedFile
 from ui import labels
 
 log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
+POLL_SECONDS = 0.3
 
 
 def token_matches(given: str | None, expected: str | None) -> bool:
@@ -29,6 +31,22 @@ def token_matches(given: str | None, expected: str | None) -> bool:
     if not expected or not given:
         return False
     return hmac.compare_digest(given.strip().encode(), expected.encode())
+
+
+def progress_html(done: int, total: int, current: str = "", queued: bool = False, finished: bool = False) -> str:
+    """An accessible progress bar (a native <progress> with its label and a text equivalent)."""
+    if finished:
+        text = labels.UPLOAD_FINISHED.format(done=done, total=total)
+    elif queued:
+        text = labels.UPLOAD_QUEUED
+    else:
+        name = Path(current).name if current else ""
+        text = labels.UPLOAD_PROGRESS.format(done=done, total=total, current=f" — {name}" if name else "")
+    maximum = max(total, 1)
+    return (f'<div class="vvp-progress"><progress style="width:100%;height:1.2rem" '
+            f'value="{min(done, maximum)}" max="{maximum}" '
+            f'aria-label="{html.escape(labels.UPLOAD_PROGRESS_LABEL)}"></progress>'
+            f'<p role="status">{html.escape(text)}</p></div>')
 
 
 class AdminHandlers:
@@ -41,7 +59,11 @@ class AdminHandlers:
     def expected(self) -> str | None:
         return self.container.settings.admin_token
 
-    def login(self, token: str):
+    def login(self, token: str, session: str = ""):
+        """Outputs: session token, status, admin area, documents, delete choices, token field."""
+        if not (token or "").strip() and token_matches(session, self.expected):
+            # Pressing "Aanmelden" again with the (emptied) field keeps the session.
+            return session, labels.ADMIN_STILL_LOGGED_IN, gr.update(visible=True), gr.skip(), gr.skip(), ""
         if not token_matches(token, self.expected):
             return "", labels.ADMIN_WRONG_TOKEN, gr.update(visible=False), gr.skip(), gr.skip(), ""
         table, choices = self._documents()
@@ -52,24 +74,44 @@ class AdminHandlers:
         return "", labels.ADMIN_LOGGED_OUT, gr.update(visible=False), [], gr.update(choices=[], value=None), ""
 
     def upload(self, token: str, files: list[str] | None):
+        """A generator: starts the job, then yields (status, progress, results, documents, choices, files)
+        until it finished."""
         if not token_matches(token, self.expected):
-            return labels.ADMIN_NOT_LOGGED_IN, [], gr.skip(), gr.skip(), None
+            yield labels.ADMIN_NOT_LOGGED_IN, gr.skip(), [], gr.skip(), gr.skip(), None
+            return
         if not files:
-            return labels.UPLOAD_NONE, [], gr.skip(), gr.skip(), None
-        rows = [self._ingest(Path(path)) for path in files]
-        counts = {status: sum(1 for row in rows if row[1] == labels.INGEST_STATUS[status])
-                  for status in labels.INGEST_STATUS}
+            yield labels.UPLOAD_NONE, gr.skip(), [], gr.skip(), gr.skip(), None
+            return
+        documents = self.container.documents
+        staged, refused = [], []
+        for path in files:
+            kept = documents.stage_copy(Path(path))
+            (staged if isinstance(kept, StagedFile) else refused).append(kept)
+        if not staged:
+            rows = [self._row(result) for result in refused]
+            yield self._summary(rows), gr.update(value="", visible=False), rows, gr.skip(), gr.skip(), None
+            return
+        job = documents.upload(staged, refused)
+        log.info("admin upload: job %s, %d files", job.job_id, len(files))
+        while not job.finished:
+            yield (gr.skip(), gr.update(value=progress_html(job.done, job.total, job.current, job.status == "queued"),
+                                        visible=True), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            time.sleep(POLL_SECONDS)
+        rows = [self._row(result) for result in job.results]
         table, choices = self._documents()
-        return labels.UPLOAD_SUMMARY.format(**counts), rows, table, choices, None
+        summary = self._summary(rows)
+        if job.status == "failed" and job.detail and not job.results:
+            summary = labels.UPLOAD_FAILED.format(reason=job.detail)
+        yield (summary, gr.update(value=progress_html(job.done, job.total, finished=True), visible=True), rows, table,
+               choices, None)
 
     def delete(self, token: str, document_id: str | None):
         if not token_matches(token, self.expected):
             return labels.ADMIN_NOT_LOGGED_IN, gr.skip(), gr.skip()
         if not document_id:
             return labels.DELETE_NONE, gr.skip(), gr.skip()
-        kb = self.container.kb
-        record = kb.manifest.get(document_id)
-        if not kb.delete(document_id):
+        record = self.container.kb.manifest.get(document_id)
+        if not self.container.documents.delete(document_id):
             return labels.DELETE_UNKNOWN.format(id=document_id[:80]), gr.skip(), gr.skip()
         table, choices = self._documents()
         return labels.DELETE_DONE.format(title=record.title if record else document_id), table, choices
@@ -82,24 +124,16 @@ class AdminHandlers:
 
     # ---- helpers -----------------------------------------------------------------------------
 
-    def _ingest(self, path: Path) -> list:
-        """Keep a copy under data_dir/files and ingest it; one result row for the table."""
-        settings = self.container.settings
-        kb = self.container.kb
-        name = safe_name(path.name)
-        if path.stat().st_size > settings.max_upload_bytes:
-            reason = labels.UPLOAD_TOO_LARGE.format(name=name, limit=f"{settings.max_upload_mb:g}")
-            return [name, labels.INGEST_STATUS["failed"], 0, "", reason]
-        uploads = kb.data_dir / "files"
-        uploads.mkdir(parents=True, exist_ok=True)
-        stored = uploads / f"upload-{uuid.uuid4().hex}{Path(name).suffix.lower()[:12]}"
-        shutil.copyfile(path, stored)
-        result = kb.ingest_file(stored, source=f"upload:{name}", original_name=name, stored_path=stored)
-        if result.status in ("failed", "unchanged"):
-            stored.unlink(missing_ok=True)  # keep only files that back a stored document
-        log.info("admin upload: %s (%s)", result.status, result.document_id or "-")
-        return [name, labels.INGEST_STATUS.get(result.status, result.status), result.chunks, result.title or "",
-                result.reason or ""]
+    @staticmethod
+    def _row(result) -> list:
+        return [result.path, labels.INGEST_STATUS.get(result.status, result.status), result.chunks,
+                result.title or "", result.reason or ""]
+
+    @staticmethod
+    def _summary(rows: list[list]) -> str:
+        counts = {status: sum(1 for row in rows if row[1] == labels.INGEST_STATUS[status])
+                  for status in labels.INGEST_STATUS}
+        return labels.UPLOAD_SUMMARY.format(**counts)
 
     def _documents(self):
         records = sorted(self.container.kb.documents(), key=lambda r: r.title.lower())
@@ -123,13 +157,16 @@ def build_admin_tab(container) -> None:
     with gr.Row(equal_height=True):
         token = gr.Textbox(label=labels.ADMIN_TOKEN_LABEL, placeholder=labels.ADMIN_TOKEN_PLACEHOLDER,
                            type="password", scale=4, elem_id="vvp-admin-token")
-        login = gr.Button(labels.ADMIN_LOGIN, variant="primary", scale=1)
+        login = gr.Button(labels.ADMIN_LOGIN, variant="primary", scale=1, elem_id="vvp-admin-login")
     status = gr.Markdown(elem_id="vvp-admin-status")
     with gr.Column(visible=False) as area:
-        files = gr.File(label=labels.UPLOAD_LABEL, file_count="multiple", file_types=UPLOAD_TYPES, type="filepath")
-        upload = gr.Button(labels.UPLOAD_BUTTON, variant="primary")
+        files = gr.File(label=labels.UPLOAD_LABEL, file_count="multiple", file_types=UPLOAD_TYPES, type="filepath",
+                        elem_id="vvp-admin-files")
+        upload = gr.Button(labels.UPLOAD_BUTTON, variant="primary", elem_id="vvp-admin-upload")
+        progress = gr.HTML(visible=False, elem_id="vvp-admin-progress")
         results = gr.Dataframe(headers=labels.UPLOAD_COLUMNS, label=labels.UPLOAD_RESULTS_LABEL, interactive=False,
-                               wrap=True, column_widths=["22%", "12%", "10%", "26%", "30%"])
+                               wrap=True, column_widths=["22%", "12%", "10%", "26%", "30%"],
+                               elem_id="vvp-admin-results")
         documents = gr.Dataframe(headers=labels.DOCUMENTS_COLUMNS, label=labels.DOCUMENTS_LABEL, interactive=False,
                                  wrap=True, column_widths=["28%", "12%", "22%", "10%", "12%", "16%"])
         refresh = gr.Button(labels.DOCUMENTS_REFRESH, size="sm")
@@ -139,9 +176,10 @@ def build_admin_tab(container) -> None:
         logout = gr.Button(labels.ADMIN_LOGOUT, size="sm")
 
     login_outputs = [token_state, status, area, documents, doomed, token]
-    login.click(admin.login, [token], login_outputs)
-    token.submit(admin.login, [token], login_outputs)
+    login.click(admin.login, [token, token_state], login_outputs)
+    token.submit(admin.login, [token, token_state], login_outputs)
     logout.click(admin.logout, None, login_outputs)
-    upload.click(admin.upload, [token_state, files], [status, results, documents, doomed, files])
+    upload.click(admin.upload, [token_state, files], [status, progress, results, documents, doomed, files],
+                 show_progress="hidden")
     delete.click(admin.delete, [token_state, doomed], [status, documents, doomed])
     refresh.click(admin.refresh, [token_state], [status, documents, doomed])

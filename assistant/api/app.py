@@ -16,12 +16,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 from fastapi.responses import FileResponse
 
-from assistant.api import routes_ask, routes_documents, routes_openai
+from assistant.api import routes_ask, routes_documents, routes_jobs, routes_openai
+from assistant.api.health import HealthProbe
 from assistant.api.errors import install_error_handlers
 from assistant.api.schemas import HealthResponse
 from assistant.api.security import make_limiter
 from assistant.container import Container
+from assistant.local_server import ServerRegistration
 from assistant.settings import Settings
+from knowledge.writer_lock import WriterLock
 from ui import WIDGET_DIR
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -38,19 +41,38 @@ def app_version() -> str:
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None, *, with_ui: bool = True,
-               on_ready: Callable[[], None] | None = None) -> FastAPI:
-    """The application; `on_ready` is called once models and indices are loaded."""
+               on_ready: Callable[[], None] | None = None, serve_url: str | None = None) -> FastAPI:
+    """The application; `on_ready` is called once models and indices are loaded.
+
+    With `serve_url` (what `vvp serve` passes: how this machine reaches it) the app is the server
+    of its data dir: with embedded Chroma it holds the data dir's writer lock, and it announces
+    itself in `data_dir/server.json` so `vvp ingest`, `delete` and `reindex` hand their work to it.
+    """
     settings = settings or Settings()
     container = container or Container(settings)
+    registration = ServerRegistration(settings.data_dir, serve_url) if serve_url else None
+    writer = WriterLock(settings.data_dir) if serve_url and not settings.chroma_url else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from starlette.concurrency import run_in_threadpool
 
-        await run_in_threadpool(warm_up, container)
-        if on_ready:
-            on_ready()
-        yield
+        if writer and not writer.try_acquire():
+            log.warning("another process writes this data dir (pid %s); waiting until it is done", writer.holder_pid())
+            await run_in_threadpool(writer.acquire)
+        try:
+            await run_in_threadpool(warm_up, container)
+            if registration:
+                await run_in_threadpool(_drop_orphan_uploads, container)
+                registration.write()
+            if on_ready:
+                on_ready()
+            yield
+        finally:
+            if registration:
+                registration.remove()
+            if writer:
+                writer.release()
 
     # Swagger UI at /docs with its scripts served by the app, not from a CDN. No ReDoc: its bundle
     # always loads a logo from cdn.redoc.ly.
@@ -71,15 +93,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"],
         )
 
+    probe = HealthProbe(container)
+
     @app.get("/health", response_model=HealthResponse, tags=["status"], summary="Status van de dienst")
     def health() -> HealthResponse:
-        try:
-            container.kb.vectors.count()
-            stats = container.kb.stats()
-            status, detail = "ok", None
-        except Exception as error:
-            log.warning("health check: knowledge base unreachable (%s)", type(error).__name__)
-            stats, status, detail = {"documents": 0, "chunks": 0}, "degraded", "kennisbank niet bereikbaar"
+        """`ok` when a real search works (checked at most every few seconds), else `degraded` and why."""
+        status, detail, stats = probe.check()
         # From the settings, not the service: building the service needs the (maybe unreachable) Chroma.
         answerer = "extractive" if settings.llm_provider == "none" else "llm"
         return HealthResponse(status=status, documents=stats["documents"], chunks=stats["chunks"],
@@ -97,12 +116,20 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     app.include_router(routes_ask.build_router(container, limiter))
     app.include_router(routes_documents.build_router(container, limiter))
+    app.include_router(routes_jobs.build_router(container, registration))
     app.include_router(routes_openai.build_router(container, limiter))
     if with_ui:
         from ui.chat import mount_ui
 
         app = mount_ui(app, container)
     return app
+
+
+def _drop_orphan_uploads(container: Container) -> None:
+    try:
+        container.documents.drop_orphan_uploads()
+    except Exception as error:  # an unreachable knowledge base: nothing to tidy now
+        log.warning("could not look for interrupted uploads: %s", type(error).__name__)
 
 
 def warm_up(container: Container) -> None:

@@ -1,10 +1,8 @@
-"""Document routes: list, detail, original file (public); upload and delete (admin only)."""
+"""Document routes: list, detail, original file (public); upload (a background job) and delete (admin only)."""
 
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
@@ -13,8 +11,10 @@ from slowapi import Limiter
 
 from assistant import messages
 from assistant.api.schemas import (
-    ChunkModel, DeleteResponse, DocumentDetail, DocumentList, DocumentModel, UploadResponse, UploadResult,
+    ChunkModel, DeleteResponse, DocumentDetail, DocumentList, DocumentModel, JobAccepted, UploadResponse, UploadResult,
 )
+from assistant.api.routes_jobs import accepted
+from assistant.documents import StagedFile, safe_name
 from assistant.api.security import require_admin
 from assistant.container import Container
 
@@ -31,21 +31,12 @@ _MEDIA_TYPES = {
 }
 
 
-def safe_name(name: str | None) -> str:
-    """The user's file name reduced to its last path part, printable, at most 200 characters."""
-    name = (name or "").replace("\\", "/").split("/")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
-    if len(name) > 200:
-        stem, dot, suffix = name.rpartition(".")
-        name = f"{stem[:180]}.{suffix[:15]}" if dot else name[:200]
-    return name or "bestand"
-
-
 def build_router(container: Container, limiter: Limiter) -> APIRouter:
     router = APIRouter(prefix="/api/documents", tags=["documenten"])
     settings = container.settings
     admin = Depends(require_admin(settings))
     limit = limiter.limit(settings.rate_limit)
+    documents = container.documents
 
     def record_or_404(document_id: str):
         record = container.kb.manifest.get(document_id) if len(document_id) <= 200 else None
@@ -89,43 +80,32 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
         return FileResponse(path, media_type=media_type, filename=name, content_disposition_type=disposition,
                             headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"})
 
-    @router.post("", response_model=UploadResponse, dependencies=[admin], summary="Documenten toevoegen (beheer)")
+    @router.post("", status_code=202, response_model=JobAccepted, dependencies=[admin],
+                 summary="Documenten toevoegen (beheer): een taak op de achtergrond",
+                 responses={413: {"model": UploadResponse, "description": "Every file is too large."}})
     async def upload(request: Request, files: list[UploadFile] = File(..., description="One or more documents.")):
+        """Saves the files and queues their ingest; follow it at `status_url` (`GET /api/jobs/{job_id}`)."""
         if not files:
             raise HTTPException(422, messages.UPLOAD_NO_FILES)
-        uploads = container.kb.data_dir / "files"
-        uploads.mkdir(parents=True, exist_ok=True)
-        results: list[UploadResult] = []
-        statuses: list[int] = []
+        staged, refused = [], []
         for upload_file in files:
             name = safe_name(upload_file.filename)
-            stored = uploads / f"upload-{uuid.uuid4().hex}{Path(name).suffix.lower()[:12]}"
-            too_large = await _save_limited(upload_file, stored, settings.max_upload_bytes)
-            if too_large:
+            stored = documents.staging_path(name)
+            if await _save_limited(upload_file, stored, settings.max_upload_bytes):
                 stored.unlink(missing_ok=True)
-                reason = messages.UPLOAD_TOO_LARGE.format(name=name, limit=f"{settings.max_upload_mb:g}")
-                results.append(UploadResult(filename=name, status="failed", reason=reason))
-                statuses.append(413)
-                continue
-            from starlette.concurrency import run_in_threadpool
-
-            result = await run_in_threadpool(container.kb.ingest_file, stored, source=f"upload:{name}",
-                                             original_name=name, stored_path=stored)
-            if result.status in ("failed", "unchanged"):
-                stored.unlink(missing_ok=True)  # keep only files that back a stored document
-            results.append(UploadResult(filename=name, status=result.status, document_id=result.document_id,
-                                        title=result.title, chunks=result.chunks, reason=result.reason))
-            statuses.append(result.http_status if result.status == "failed" else 200)
-        body = UploadResponse(results=results).model_dump()
-        if all(status != 200 for status in statuses):
-            first = next(r for r in results if r.status == "failed")
-            return JSONResponse({"detail": first.reason, **body}, status_code=statuses[0])
-        return body
+                refused.append(documents.too_large(name))
+            else:
+                staged.append(StagedFile(name, stored))
+        if not staged:  # nothing to do: say so now, as a plain error
+            results = [UploadResult(filename=r.path, status="failed", reason=r.reason) for r in refused]
+            body = UploadResponse(results=results).model_dump()
+            return JSONResponse({"detail": refused[0].reason, **body}, status_code=413)
+        return accepted(documents.upload(staged, refused))
 
     @router.delete("/{document_id}", response_model=DeleteResponse, dependencies=[admin],
                    summary="Een document verwijderen (beheer)")
     def delete(document_id: str) -> DeleteResponse:
-        if len(document_id) > 200 or not container.kb.delete(document_id):
+        if not documents.delete(document_id):
             raise HTTPException(404, messages.UNKNOWN_DOCUMENT.format(id=document_id[:80]))
         return DeleteResponse(deleted=document_id)
 

@@ -124,6 +124,38 @@ class UploadResponse(BaseModel):
     results: list[UploadResult]
 
 
+class JobAccepted(BaseModel):
+    """A job was queued; follow it at `status_url`."""
+
+    job_id: str
+    status_url: str
+
+
+class JobStatus(BaseModel):
+    """How far a job is. `done`/`total` count chunks embedded plus one per file that needed no
+    embedding (unchanged or refused); `total` may still grow while files are being read."""
+
+    job_id: str
+    kind: Literal["upload", "ingest", "reindex"]
+    status: Literal["queued", "running", "done", "failed"]
+    done: int
+    total: int
+    current: str = Field("", description="The file being worked on.")
+    detail: str | None = Field(None, description="Why the job failed (status `failed`).")
+    results: list[UploadResult] = Field(default_factory=list, description="Per file, once the job finished.")
+    removed: list[str] = Field(default_factory=list, description="Documents pruned (ingest with prune).")
+    created_at: float
+    finished_at: float | None = None
+
+
+class LocalIngestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paths: list[str] = Field(..., min_length=1, max_length=10_000)
+    cwd: str
+    prune: bool = False
+
+
 class DeleteResponse(BaseModel):
     deleted: str
 

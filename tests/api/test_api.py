@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
+from tests.job_support import upload
 
 TOKEN = "geheim-beheer-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -124,11 +125,11 @@ def test_admin_routes_are_disabled_without_a_configured_token(tmp_path, embedder
 def test_an_uploaded_document_is_answered_and_can_be_deleted(client):
     content = ("---\ntitle: Verslag provincieraad Limburg\ntype: verslag\n---\n\n"
                "# Beslissingen\n\nDe provincieraad van Limburg keurde op 12 maart het fietsplan voor de Kempen goed.\n")
-    response = client.post("/api/documents", headers=AUTH,
-                           files=[("files", ("verslag.md", content.encode(), "text/markdown")),
-                                  ("files", ("kapot.xyz", b"\x00\x01", "application/octet-stream"))])
-    results = response.json()["results"]
-    assert response.status_code == 200
+    job = upload(client, [("files", ("verslag.md", content.encode(), "text/markdown")),
+                          ("files", ("kapot.xyz", b"\x00\x01", "application/octet-stream"))], AUTH)
+    results = job["results"]
+    assert job["status"] == "done" and job["done"] == job["total"] > 0
+    assert [r["filename"] for r in results] == ["verslag.md", "kapot.xyz"]  # in the order sent
     assert results[0]["status"] == "added" and results[0]["title"] == "Verslag provincieraad Limburg"
     assert results[1]["status"] == "failed" and ".xyz" in results[1]["reason"]
     answer = client.post("/api/ask", json={"question": "Wanneer keurde de provincieraad het fietsplan goed?"}).json()

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant import messages
 from assistant.api.app import create_app
+from tests.job_support import follow
 
 TOKEN = "s3cret-beheer-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -75,10 +76,12 @@ def test_a_wrong_or_missing_token_gets_401(kb, headers):
 
 def test_the_right_token_is_accepted_in_any_scheme_case(kb):
     with client_for(kb) as client:
-        response = upload(client, "sleutel.txt", b"Tekst over de provinciale sleutel.",
-                          headers={"Authorization": f"bearer {TOKEN}"})
-        assert response.status_code == 200
-        document_id = response.json()["results"][0]["document_id"]
+        headers = {"Authorization": f"bearer {TOKEN}"}
+        response = upload(client, "sleutel.txt", b"Tekst over de provinciale sleutel.", headers=headers)
+        assert response.status_code == 202
+        job = follow(client, response, headers)
+        assert job["status"] == "done"
+        document_id = job["results"][0]["document_id"]
         assert client.delete(f"/api/documents/{document_id}", headers=AUTH).json() == {"deleted": document_id}
 
 
@@ -146,9 +149,9 @@ def test_an_upload_over_the_size_limit_is_413_and_leaves_nothing(kb):
 def test_only_supported_types_are_accepted(kb, name):
     before = stored_files(kb)
     with client_for(kb) as client:
-        response = upload(client, name, b"MZ\x90\x00 niet toegestaan")
-    assert response.status_code == 415
-    assert response.json()["detail"].startswith(("Bestandstype", f"Bestand '{name}' heeft geen bestandsextensie"))
+        job = follow(client, upload(client, name, b"MZ\x90\x00 niet toegestaan"), AUTH)
+    assert job["status"] == "failed" and job["results"][0]["status"] == "failed"
+    assert job["detail"].startswith(("Bestandstype", f"Bestand '{name}' heeft geen bestandsextensie"))
     assert stored_files(kb) == before
 
 
@@ -156,7 +159,7 @@ def test_uploads_are_stored_under_generated_names_inside_the_data_dir(kb, tmp_pa
     data_dir = kb.settings.data_dir.resolve()
     with client_for(kb) as client:
         response = upload(client, "../../../../tmp/evil.md", b"# Kwaad\n\nTekst over het provinciaal archief.")
-        document_id = response.json()["results"][0]["document_id"]
+        document_id = follow(client, response, AUTH)["results"][0]["document_id"]
         record = kb.kb.manifest.get(document_id)
         stored = Path(record.stored_path).resolve()
         assert stored.parent == data_dir / "files"
@@ -175,7 +178,7 @@ def test_uploads_are_stored_under_generated_names_inside_the_data_dir(kb, tmp_pa
 def test_uploaded_html_is_served_inert(kb):
     with client_for(kb) as client:
         page = b"<html><body><h1>Pagina</h1><p>Tekst over de provincie.</p><script>alert(1)</script></body></html>"
-        document_id = upload(client, "pagina.html", page).json()["results"][0]["document_id"]
+        document_id = follow(client, upload(client, "pagina.html", page), AUTH)["results"][0]["document_id"]
         served = client.get(f"/api/documents/{document_id}/file")
         client.delete(f"/api/documents/{document_id}", headers=AUTH)
     assert served.headers["content-type"].startswith("text/plain")

@@ -54,3 +54,20 @@ def test_the_table_shows_figures_with_their_verdicts():
     text = console.export_text()
     assert "96.2 chunks/s" in text and "PASS" in text and "FAIL" in text
     assert "p50 45.0 · p95 90.0" in text
+
+
+def test_ingest_is_judged_against_the_model_alone_and_asks_during_an_ingest_must_not_fail():
+    results = {**RESULTS, "ingest": {**RESULTS["ingest"], "raw_embedding": {
+        "model": "use-multilingual-v3", "chunks": 512, "seconds": 4.0, "chunks_per_s": 128.0,
+        "ingest_chunks_per_s": 96.2, "ingest_share_of_raw": 0.752}},
+        "during_ingest": {"documents": 170, "chunks": 1010, "seconds": 12.0, "chunks_per_s": 84.2,
+                          "handed_over": True, "ingest_exit": 0, "ask_before": {**latency(20, 30), "failed": 0},
+                          "ask_during": {**latency(60, 240), "failed": 0}}}
+    verdicts = {(item.key, item.target): item.passed for item in checks(results)}
+    assert verdicts[("ingest:raw_embedding", "ingest ≥ 85 % of the model alone")] is False
+    assert verdicts[("during_ingest:ask", "0 failed requests")] is True
+    console = Console(record=True, width=200)
+    render(results, console)
+    text = console.export_text()
+    assert "128.0 chunks/s; the ingest reached 96.2 = 75 %" in text
+    assert "/api/ask during the ingest" in text and "p95 240.0" in text

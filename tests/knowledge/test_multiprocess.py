@@ -99,8 +99,14 @@ def upload(port: int, name: str, content: str) -> dict:
             f"Content-Type: text/markdown\r\n\r\n{content}\r\n--{boundary}--\r\n").encode()
     status, payload = request(port, "POST", "/api/documents", body, {
         "Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {TOKEN}"})
-    assert status == 200, payload[:300]
-    return json.loads(payload)["results"][0]
+    assert status == 202, payload[:300]
+    status_url = json.loads(payload)["status_url"]
+
+    def finished():
+        job = json.loads(request(port, "GET", status_url, headers={"Authorization": f"Bearer {TOKEN}"})[1])
+        return job if job["status"] in ("done", "failed") else None
+
+    return wait_until(finished, 60, "the upload job")["results"][0]
 
 
 @pytest.fixture

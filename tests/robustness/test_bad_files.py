@@ -3,6 +3,7 @@ afterwards the knowledge base is exactly as before (documents, chunks, files, pr
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -10,6 +11,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.job_support import follow
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -77,7 +80,8 @@ def run_cli(monkeypatch, tmp_path, victim, embedder):
     import assistant.container as wiring
 
     real = wiring.Container
-    monkeypatch.setattr(wiring, "Container", lambda settings, embedder=None, **options: real(settings, embedder=victim.embedder, **options))
+    monkeypatch.setattr(wiring, "Container",
+                        lambda settings, embedder=None, **options: real(settings, embedder=victim.embedder, **options))
     # Wide consoles: a reason must not be wrapped inside its table cell.
     monkeypatch.setattr(cli, "console", Console(width=4000, no_color=True))
     monkeypatch.setattr(cli, "err", Console(width=4000, no_color=True, stderr=True))
@@ -103,8 +107,9 @@ def upload(client, name: str, data: bytes):
         data,
         f"\r\n--{boundary}--\r\n".encode(),
     ])
-    return client.post("/api/documents", content=body,
-                       headers={**ADMIN, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    response = client.post("/api/documents", content=body,
+                           headers={**ADMIN, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    return response, follow(client, response, ADMIN)
 
 
 def one_line(text: str) -> str:
@@ -130,27 +135,28 @@ def check_added_document(container, document_id: str, case: BadFile) -> None:
 
 @pytest.mark.parametrize("case", FAILING, ids=lambda case: case.id)
 def test_upload_of_a_bad_file_is_refused_with_a_specific_message(case, victim, victim_client, baseline):
-    response = upload(victim_client, case.name, case.content())
+    response, job = upload(victim_client, case.name, case.content())
 
-    assert_no_leak(response.text)
-    assert response.status_code == case.status
-    body = response.json()
-    [result] = body["results"]
+    assert_no_leak(response.text + json.dumps(job))
+    # Refused up front (an upload over the size limit: 413) or by its job, which failed with the reason.
+    assert response.status_code == 202 or response.status_code == case.status == 413
+    assert job.get("status", "failed") == "failed"
+    [result] = job["results"]
     assert result["status"] == "failed" and result["document_id"] is None
     assert result["reason"] == case.message
-    assert body["detail"] == case.message
+    assert job["detail"] == case.message
     assert_same_knowledge(baseline, snapshot(victim))
 
 
 @pytest.mark.parametrize("case", ADDED, ids=lambda case: case.id)
 def test_upload_of_an_odd_but_valid_file_is_stored_cleanly(case, victim, victim_client, baseline):
     started = time.perf_counter()
-    response = upload(victim_client, case.name, case.content())
+    response, job = upload(victim_client, case.name, case.content())
     elapsed = time.perf_counter() - started
 
-    assert_no_leak(response.text)
-    assert response.status_code == 200, response.text
-    [result] = response.json()["results"]
+    assert_no_leak(response.text + json.dumps(job))
+    assert (response.status_code, job["status"]) == (202, "done"), job
+    [result] = job["results"]
     assert result["status"] == "added"
     if case.shown_name:
         assert result["filename"] == case.shown_name
@@ -168,12 +174,12 @@ def test_upload_of_an_odd_but_valid_file_is_stored_cleanly(case, victim, victim_
 
 def test_a_duplicate_upload_is_unchanged_and_keeps_one_file(victim, victim_client, baseline):
     data = b"# Dubbel\n\nDit document over het provinciaal archief wordt twee keer opgeladen.\n"
-    first = upload(victim_client, "dubbel.md", data)
-    second = upload(victim_client, "dubbel.md", data)
+    _, first = upload(victim_client, "dubbel.md", data)
+    _, second = upload(victim_client, "dubbel.md", data)
 
-    [added], [again] = first.json()["results"], second.json()["results"]
-    assert (first.status_code, added["status"]) == (200, "added")
-    assert (second.status_code, again["status"]) == (200, "unchanged")
+    [added], [again] = first["results"], second["results"]
+    assert (first["status"], added["status"]) == ("done", "added")
+    assert (second["status"], again["status"]) == ("done", "unchanged")
     assert again["document_id"] == added["document_id"] and again["chunks"] == added["chunks"]
     files = {path.name for path in (victim.kb.data_dir / "files").iterdir()}
     assert len(files - baseline.stored_files) == 1  # the second copy was not kept
@@ -192,9 +198,11 @@ def test_a_batch_with_good_and_bad_files_stores_only_the_good_ones(victim, victi
     ) + f"--{boundary}--\r\n".encode()
     response = victim_client.post("/api/documents", content=body,
                                   headers={**ADMIN, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    job = follow(victim_client, response, ADMIN)
 
-    assert response.status_code == 200  # partial success
-    results = {result["filename"]: result for result in response.json()["results"]}
+    assert job["status"] == "done"  # partial success
+    assert [result["filename"] for result in job["results"]] == [name for name, _ in parts]
+    results = {result["filename"]: result for result in job["results"]}
     assert results["goed.txt"]["status"] == "added"
     assert results["leeg.txt"]["reason"] == "Bestand 'leeg.txt' is leeg."
     assert results["setup.exe"]["reason"].startswith("Bestandstype '.exe' wordt niet ondersteund.")

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from tests.job_support import upload
+
 from robustness_support import ADMIN, PROBE_QUESTION, assert_consistent, snapshot
 
 CAMPS = [("Genk", "juli"), ("Mol", "augustus"), ("Brugge", "juni"), ("Aalst", "mei"), ("Lier", "april"),
@@ -51,16 +53,15 @@ def test_uploads_while_questions_run_give_no_errors_and_consistent_answers(conta
         time.sleep(0.5)
         document_ids = {}
         for number, (city, month) in enumerate(CAMPS):
-            response = client.post("/api/documents", headers=ADMIN,
-                                   files=[("files", (f"zeilkamp-{number}.md", camp_document(number, city, month),
-                                                     "text/markdown"))])
-            assert response.status_code == 200, response.text
-            document_ids[number] = response.json()["results"][0]["document_id"]
+            job = upload(client, [("files", (f"zeilkamp-{number}.md", camp_document(number, city, month),
+                                              "text/markdown"))], ADMIN)
+            assert job["status"] == "done", job
+            document_ids[number] = job["results"][0]["document_id"]
         # updates (new content, same name) and a delete, still under load
         for round_ in range(3):
-            moved = client.post("/api/documents", headers=ADMIN, files=[
-                ("files", ("zeilkamp-0.md", camp_document(0, f"Hasselt {round_}", "juli"), "text/markdown"))])
-            assert moved.json()["results"][0]["status"] == "updated"
+            moved = upload(client, [
+                ("files", ("zeilkamp-0.md", camp_document(0, f"Hasselt {round_}", "juli"), "text/markdown"))], ADMIN)
+            assert moved["results"][0]["status"] == "updated"
         assert client.delete(f"/api/documents/{document_ids[1]}", headers=ADMIN).status_code == 200
         time.sleep(0.5)
         stop.set()

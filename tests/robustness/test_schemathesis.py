@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.job_support import follow
+
 from robustness_support import ADMIN, ADMIN_TOKEN, BUNDLED, free_port
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -45,8 +47,9 @@ def live_server(tmp_path):
             assert time.monotonic() < deadline, "vvp serve did not start"
             time.sleep(0.3)
         files = [("files", (path.name, path.read_bytes(), "text/markdown")) for path in sorted(BUNDLED.glob("*.md"))]
-        uploaded = httpx.post(f"{base}/api/documents", headers=ADMIN, files=files, timeout=120)
-        assert uploaded.status_code == 200, uploaded.text
+        with httpx.Client(base_url=base, timeout=120) as client:
+            job = follow(client, client.post("/api/documents", headers=ADMIN, files=files), ADMIN, timeout=120)
+        assert job["status"] == "done", job
         yield base, log_path
     finally:
         process.terminate()

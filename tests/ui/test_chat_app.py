@@ -139,10 +139,11 @@ def test_admin_uploads_lists_and_deletes_like_the_document_api(tmp_path, ui_cont
     bad = upload_dir / "foto.png"
     bad.write_bytes(b"\x89PNG")
 
-    assert admin.upload("fout", [str(good)])[0] == labels.ADMIN_NOT_LOGGED_IN
+    assert list(admin.upload("fout", [str(good)]))[-1][0] == labels.ADMIN_NOT_LOGGED_IN
     token, message, *_ = admin.login(admin_token)
     assert token == admin_token and message == labels.ADMIN_LOGGED_IN
-    summary, rows, table, choices, _ = admin.upload(token, [str(good), str(bad)])
+    *following, (summary, progress, rows, table, choices, _) = list(admin.upload(token, [str(good), str(bad)]))
+    assert 'role="status"' in progress["value"] and "<progress" in progress["value"]
     assert summary == "1 toegevoegd, 0 bijgewerkt, 0 ongewijzigd, 1 mislukt."
     assert rows[0][:3] == ["Jaarverslag 2024.md", "toegevoegd", 1] and rows[1][1] == "mislukt" and rows[1][4]
     record = container.kb.documents()[0]
@@ -156,3 +157,17 @@ def test_admin_uploads_lists_and_deletes_like_the_document_api(tmp_path, ui_cont
     assert message == labels.DELETE_DONE.format(title=record.title)
     assert table == [] and container.kb.documents() == [] and not stored.exists()
     assert list((settings.data_dir / "files").iterdir()) == []
+
+
+def test_pressing_login_again_with_the_emptied_field_keeps_the_admin_logged_in(tmp_path, ui_container, admin_token):
+    container = Container(Settings(data_dir=tmp_path / "data", llm_provider="none", admin_token=admin_token),
+                          embedder=ui_container.embedder)
+    admin = AdminHandlers(container)
+    session, message, area, *_, field = admin.login(admin_token, "")
+    assert (session, message, area["visible"], field) == (admin_token, labels.ADMIN_LOGGED_IN, True, "")
+
+    session, message, area, *_ = admin.login("", session)  # the field was emptied after the login
+    assert (session, message, area["visible"]) == (admin_token, labels.ADMIN_STILL_LOGGED_IN, True)
+
+    session, message, area, *_ = admin.login("fout", session)  # a wrong key still logs out
+    assert (session, message, area["visible"]) == ("", labels.ADMIN_WRONG_TOKEN, False)
