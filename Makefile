@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-browser test ingest run serve eval bench clean
+.PHONY: install install-browser test ingest run serve eval bench screenshots clean
 
 install: $(STAMP)
 
@@ -62,6 +62,10 @@ eval: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# docs/img/chat.png and docs/img/widget.png: a real answer with sources, in headless chromium.
+screenshots: install install-browser
+	$(BIN)/python -m bench.screenshots --output docs/img
 
 clean:
 	rm -rf data .pytest_cache bench/results/*.json test-artifacts
