@@ -141,7 +141,7 @@ class E5Embedder:
     a batch over `threads` cores (OpenMP) and is reentrant, so concurrent requests need no lock.
     Measured on 2 cores: ~1,000 tokens/s, a 60-token question ~40 ms.
 
-    >>> E5Embedder().embed_query("Wat is de missie van de VVP?").shape     # doctest: +SKIP
+    >>> E5Embedder().embed_query("Wat is de missie van de VVP?").shape
     (384,)
     """
 
@@ -237,9 +237,14 @@ DEFAULT_EMBEDDING = "e5-small"
 def create_embedder(spec: str, threads: int = 2) -> Embedder:
     """Build the embedder named by `spec`.
 
-    >>> create_embedder("e5-small")                               # doctest: +SKIP
-    >>> create_embedder("use-multilingual")                       # doctest: +SKIP
+    >>> create_embedder("e5-small").model_id
+    'multilingual-e5-small-q4'
+    >>> create_embedder("use-multilingual").model_id
+    'use-multilingual-v3'
     >>> create_embedder("sentence-transformers:/models/multilingual-e5-base")  # doctest: +SKIP
+    >>> create_embedder("e5-large")
+    Traceback (most recent call last):
+    knowledge.embeddings.EmbeddingConfigError: Unknown embedding 'e5-large': use 'e5-small', ...
     """
     kind, _, argument = spec.partition(":")
     if kind == "e5-small":

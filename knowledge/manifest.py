@@ -52,8 +52,16 @@ class CorruptManifest(RuntimeError):
 class Manifest:
     """Documents known to the knowledge base.
 
-    >>> manifest = Manifest(Path("data/manifest.sqlite3"))   # doctest: +SKIP
-    >>> manifest.get("vvp-missie")                            # doctest: +SKIP
+    >>> import tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> manifest = Manifest(Path(folder.name) / "manifest.sqlite3")
+    >>> manifest.upsert_ready(DocumentRecord("vvp-missie", "Missie van de VVP", "missie", "vvp-missie.md",
+    ...                                      None, "3f2a", "pending", 4, 0.0, 0.0))
+    >>> manifest.get("vvp-missie").status, manifest.counts()   # (documents, chunks) that are ready
+    ('ready', (1, 4))
+    >>> manifest.get("onbekend") is None
+    True
+    >>> folder.cleanup()
     """
 
     def __init__(self, path: Path):

