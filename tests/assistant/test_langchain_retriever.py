@@ -136,6 +136,7 @@ def test_the_retriever_feeds_cited_passages_into_an_lcel_chain(small_container):
 def test_without_arguments_it_reads_the_configured_settings(small_container, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("VVP_DATA_DIR", str(small_container.settings.data_dir))
+    monkeypatch.setenv("VVP_EMBEDDING", "use-multilingual")  # the model small_container was built with
     monkeypatch.setenv("VVP_TOP_K", "1")
     retriever = VVPRetriever()
     documents = retriever.invoke("Hoeveel leden telt de raad van bestuur?")
