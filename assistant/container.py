@@ -12,6 +12,7 @@ from functools import cached_property
 from assistant.answerers.llm import LLMAnswerer, create_chat_model
 from assistant.conversation import ConversationStore
 from assistant.evidence import EvidenceScorer
+from assistant.privacy import PersonalDataMasker
 from assistant.retrieval import CrossEncoderReranker, Retriever
 from assistant.service import AssistantService
 from assistant.settings import Settings
@@ -67,8 +68,12 @@ class Container:
                               dense_model=self.embedder.model_id)
 
     @cached_property
+    def masker(self) -> PersonalDataMasker | None:
+        return PersonalDataMasker() if self.settings.mask_personal_data else None
+
+    @cached_property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.settings.data_dir / "conversations.sqlite3")
+        return ConversationStore(self.settings.data_dir / "conversations.sqlite3", masker=self.masker)
 
     @cached_property
     def llm(self) -> LLMAnswerer | None:

@@ -35,6 +35,15 @@ SERVICE_UNAVAILABLE = "De kennisbank is tijdelijk niet bereikbaar. Probeer het l
 INTERNAL_ERROR = "Er ging iets mis bij het verwerken van de vraag. Probeer het later opnieuw."
 NOT_FOUND = "Deze pagina of bron bestaat niet."
 
+# What replaces personal data in stored conversations, feedback and logs (assistant/privacy.py).
+MASKS = {
+    "email": "[e-mail]",
+    "phone": "[telefoon]",
+    "national_number": "[rijksregisternummer]",
+    "iban": "[IBAN]",
+    "address": "[adres]",
+}
+
 # Request validation, by pydantic error type ({...} are filled from the error's context).
 VALIDATION = {
     "default": "ongeldige waarde",

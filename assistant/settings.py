@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     rate_limit: str = Field("60/minute", description="Rate limit per client IP on public routes (slowapi syntax).")
     log_questions: bool = Field(False, description="Log question text and client IPs (off by default for privacy).")
     retention_days: int = Field(90, ge=1, description="Conversations older than this many days are deleted.")
+    retention_interval_minutes: float = Field(
+        60.0, gt=0, description="How often the running server deletes conversations past the retention period."
+    )
+    mask_personal_data: bool = Field(
+        True, description="Mask e-mail addresses, phone numbers, rijksregisternummers, IBANs and street addresses "
+        "in stored conversations, feedback and log lines (answers still use the question as typed).",
+    )
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
@@ -21,6 +22,8 @@ from assistant.api.errors import install_error_handlers
 from assistant.api.schemas import HealthResponse
 from assistant.api.security import make_limiter
 from assistant.container import Container
+from assistant.conversation import purge_periodically
+from assistant.privacy import LogMasking
 from assistant.settings import Settings
 from ui import WIDGET_DIR
 
@@ -47,10 +50,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(app: FastAPI):
         from starlette.concurrency import run_in_threadpool
 
-        await run_in_threadpool(warm_up, container)
-        if on_ready:
-            on_ready()
-        yield
+        with LogMasking(container.masker) if container.masker else nullcontext():
+            await run_in_threadpool(warm_up, container)
+            retention = asyncio.create_task(purge_periodically(
+                container.conversations, settings.retention_days, settings.retention_interval_minutes * 60))
+            if on_ready:
+                on_ready()
+            try:
+                yield
+            finally:
+                retention.cancel()
 
     # Swagger UI at /docs with its scripts served by the app, not from a CDN. No ReDoc: its bundle
     # always loads a logo from cdn.redoc.ly.
