@@ -12,6 +12,7 @@ from functools import cached_property
 from assistant.answerers.llm import LLMAnswerer, create_chat_model
 from assistant.conversation import ConversationStore
 from assistant.evidence import EvidenceScorer
+from assistant.metrics import Metrics
 from assistant.privacy import PersonalDataMasker
 from assistant.retrieval import CrossEncoderReranker, Retriever
 from assistant.service import AssistantService
@@ -68,6 +69,10 @@ class Container:
                               dense_model=self.embedder.model_id)
 
     @cached_property
+    def metrics(self) -> Metrics:
+        return Metrics(lambda: self.kb.stats())
+
+    @cached_property
     def masker(self) -> PersonalDataMasker | None:
         return PersonalDataMasker() if self.settings.mask_personal_data else None
 
@@ -89,4 +94,5 @@ class Container:
         settings = self.settings
         return AssistantService(self.retriever, self.scorer, self.conversations, llm=self.llm, top_k=settings.top_k,
                                 refusal_threshold=settings.refusal_threshold,
-                                max_question_chars=settings.max_question_chars)
+                                max_question_chars=settings.max_question_chars,
+                                on_answer=self.metrics.record_answer)

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     retention_interval_minutes: float = Field(
         60.0, gt=0, description="How often the running server deletes conversations past the retention period."
     )
+    metrics: Literal["off", "admin", "public"] = Field(
+        "admin", description="Prometheus metrics at `/metrics`: `off` (404), `admin` (needs the admin bearer token) "
+        "or `public`.",
+    )
     mask_personal_data: bool = Field(
         True, description="Mask e-mail addresses, phone numbers, rijksregisternummers, IBANs and street addresses "
         "in stored conversations, feedback and log lines (answers still use the question as typed).",

@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 from fastapi.responses import FileResponse
 
-from assistant.api import routes_ask, routes_documents, routes_openai
+from assistant.api import metrics, routes_ask, routes_documents, routes_openai
 from assistant.api.errors import install_error_handlers
 from assistant.api.schemas import HealthResponse
 from assistant.api.security import make_limiter
@@ -79,6 +79,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             CORSMiddleware, allow_origins=settings.allowed_origins, allow_credentials=False,
             allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"],
         )
+
+    if settings.metrics != "off":
+        app.add_middleware(metrics.MetricsMiddleware, metrics=container.metrics)
+        app.include_router(metrics.build_router(settings, container.metrics))
 
     @app.get("/health", response_model=HealthResponse, tags=["status"], summary="Status van de dienst")
     def health() -> HealthResponse:
