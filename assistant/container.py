@@ -55,7 +55,8 @@ class Container:
                               memory_max_chunks=settings.dense_memory_max_chunks,
                               allow_model_switch=self._allow_model_switch)
         return KnowledgeBase(settings.data_dir, vectors, chunk_size=settings.chunk_size,
-                             chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes)
+                             chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes,
+                             ocr=settings.ocr != "off")
 
     @cached_property
     def retriever(self) -> Retriever:

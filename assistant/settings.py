@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     retention_interval_minutes: float = Field(
         60.0, gt=0, description="How often the running server deletes conversations past the retention period."
     )
+    ocr: Literal["auto", "off"] = Field(
+        "auto", description="Read scanned PDF pages with Tesseract (Dutch) when it is installed (`auto`), or refuse "
+        "scans (`off`).",
+    )
     metrics: Literal["off", "admin", "public"] = Field(
         "admin", description="Prometheus metrics at `/metrics`: `off` (404), `admin` (needs the admin bearer token) "
         "or `public`.",
