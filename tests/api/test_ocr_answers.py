@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from ingest.ocr import OcrReader
-from tests.ocr_support import scanned_pdf
+from bench.ocr import scanned_pdf
 
 pytestmark = pytest.mark.skipif(not OcrReader().available(),
                                 reason="tesseract-ocr met tesseract-ocr-nld ontbreekt (make install)")

@@ -14,7 +14,7 @@ from reportlab.pdfgen import canvas
 from ingest.errors import NeedsOCR
 from ingest.ocr import OcrReader
 from ingest.pipeline import load_document
-from tests.ocr_support import scanned_pdf
+from bench.ocr import scanned_pdf
 
 needs_tesseract = pytest.mark.skipif(not OcrReader().available(),
                                      reason="tesseract-ocr met tesseract-ocr-nld ontbreekt (make install)")
