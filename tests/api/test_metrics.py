@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 
-BUNDLED = Path(__file__).resolve().parents[2] / "knowledge" / "documents"
+BUNDLED = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "documents"
 TOKEN = "metrics-beheer-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 GROUNDED = "Wie kan terecht bij de studiedienst?"

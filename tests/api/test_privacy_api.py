@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 
-BUNDLED = Path(__file__).resolve().parents[2] / "knowledge" / "documents"
+BUNDLED = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "documents"
 RECEPTION = """# Onthaal van het provinciehuis
 
 Het onthaal van het provinciehuis is elke werkdag open van 9 tot 16 uur. Bezoekers melden zich aan
