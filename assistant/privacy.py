@@ -31,7 +31,8 @@ from stdnum.be import ssn, vat
 
 from assistant.messages import MASKS
 
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[a-z]{2,24}(?![\w-])",
+                   re.IGNORECASE)
 # Two letters, two check digits, then 11-30 letters or digits, in groups or not ("be71 0961 ...").
 IBAN = re.compile(r"(?<![\w])[a-z]{2}\d{2}(?: ?[a-z0-9]){11,30}", re.IGNORECASE)
 # yy mm dd counter check, with the usual separators: 85.07.30-033.28, 85073003328, 850730 033 28.
@@ -46,15 +47,16 @@ _STREET_WORDS = (
     "straat|steenweg|laan|lei|weg|baan|plein|markt|dreef|kaai|kade|dijk|vest|singel|gracht|hof|pad|"
     "dries|kouter|wegel|steeg|straatje|plantsoen"
 )
-_NAME_WORD = r"[A-ZÀ-Ý][\w'’.-]*"
+# Word lengths are bounded, so a long token costs linear time, not quadratic backtracking.
+_NAME_WORD = r"[A-ZÀ-Ý][\w'’.-]{0,30}"
 _PARTICLE = r"(?:van|de|der|den|het|ter|ten|op|aan|'t)"
 ADDRESS = re.compile(
-    rf"(?:{_NAME_WORD}\s+(?:{_PARTICLE}\s+)*){{0,3}}"  # "Koningin ", "Frans van ", "Grote "
-    rf"(?=[A-ZÀ-Ý])[\w'’-]*(?i:{_STREET_WORDS})"      # "Kerkstraat", "Markt", "Elisabethlei"
+    rf"(?<![\w'’.-])(?:{_NAME_WORD}\s+(?:{_PARTICLE}\s+)*){{0,3}}"  # "Koningin ", "Frans van ", "Grote "
+    rf"(?=[A-ZÀ-Ý])[\w'’-]{{0,30}}(?i:{_STREET_WORDS})"      # "Kerkstraat", "Markt", "Elisabethlei"
     rf"(?:\s+(?:op|naar)\s+{_NAME_WORD})?"               # "Steenweg op Gent"
     r"\s+(?P<number>\d{1,4})(?:\s?[a-zA-Z](?![\w]))?"    # "12", "12A", "12 b"
     r"(?P<box>\s*(?:bus|b\.|/)\s*\d{1,3}[a-zA-Z]?(?![\w/]))?"  # "bus 2", "/3"
-    r"(?P<city>,?\s+[1-9]\d{3}\s+[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*)*)?"  # ", 2000 Antwerpen"
+    r"(?P<city>,?\s+[1-9]\d{3}\s+[A-ZÀ-Ý][\w'’-]{0,30}(?:[ -][A-ZÀ-Ý][\w'’-]{0,30}){0,3})?"  # ", 2000 Antwerpen"
     r"(?![\d,.]\d|\w)"
 )
 _YEAR = re.compile(r"(19|20)\d\d")

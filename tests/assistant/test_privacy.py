@@ -147,3 +147,11 @@ def test_masking_a_long_question_is_fast():
     masked = MASKER.mask(question)
     assert time.perf_counter() - started < 0.2
     assert masked.count("[adres]") == 12 and masked.count("[telefoon]") == 12
+
+
+@pytest.mark.parametrize("text", ["BE12" * 5000, "Be1 " * 5000, "a@" + "b." * 10000 + "be", ("Abc " * 5000) + "straat 1",
+                                  "0475 " * 4000, "12.34." * 3000])
+def test_long_hostile_log_lines_are_masked_in_linear_time(text):
+    started = time.perf_counter()
+    MASKER.mask(text)
+    assert time.perf_counter() - started < 1.0
