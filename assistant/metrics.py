@@ -7,8 +7,7 @@ or raw paths: a request is labelled by its route template (`/api/documents/{docu
 Who counts what:
 - the HTTP middleware in `assistant.api.metrics` calls `record_request`;
 - `AssistantService(on_answer=metrics.record_answer)` reports every answer (None = failed);
-- the ingest path calls `record_ingest(results)` and `record_job(status)`, and the PDF loader's
-  OCR `record_ocr_pages(pages, seconds)`;
+- the ingest path calls `record_ingest(results)` and `record_job(status)`;
 - documents and chunks in the index are read from the knowledge base at scrape time.
 
 >>> metrics = Metrics(lambda: {"documents": 3, "chunks": 12})
@@ -87,8 +86,6 @@ class Metrics:
         self.ingest_files = Counter("vvp_ingest_files", "Files ingested, by outcome.", ["status"], registry=registry)
         self.ingest_chunks = Counter("vvp_ingest_chunks", "Chunks stored by ingests (added or updated files).",
                                      registry=registry)
-        self.ocr_pages = Counter("vvp_ocr_pages", "Scanned PDF pages read by OCR.", registry=registry)
-        self.ocr_seconds = Counter("vvp_ocr_seconds", "Time spent on OCR.", registry=registry)
         for outcome in OUTCOMES:  # present from the start, so rates work before the first refusal
             self.answers.labels(outcome)
         for status in INGEST_STATUSES:
@@ -120,10 +117,6 @@ class Metrics:
     def record_job(self, status: str) -> None:
         """Count one finished ingest job: `done` or `failed`."""
         self.ingest_jobs.labels(status if status in JOB_STATUSES else "failed").inc()
-
-    def record_ocr_pages(self, pages: int, seconds: float) -> None:
-        self.ocr_pages.inc(pages)
-        self.ocr_seconds.inc(seconds)
 
     def render(self) -> bytes:
         """The Prometheus text format (version 0.0.4)."""
