@@ -111,6 +111,7 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
 
             result = await run_in_threadpool(container.kb.ingest_file, stored, source=f"upload:{name}",
                                              original_name=name, stored_path=stored)
+            container.metrics.record_ingest([result])
             if result.status in ("failed", "unchanged"):
                 stored.unlink(missing_ok=True)  # keep only files that back a stored document
             results.append(UploadResult(filename=name, status=result.status, document_id=result.document_id,

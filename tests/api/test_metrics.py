@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,23 @@ def test_an_unreachable_llm_counts_as_llm_fallback(kb_dir, use_embedder, make_co
     assert answer["notice"] and answer["grounded"]
     assert sample(text, "vvp_answers_total", outcome="llm_fallback") == 1
     assert sample(text, "vvp_answers_total", outcome="grounded") == 0
+
+
+def test_uploads_are_counted_as_ingested_files_and_chunks(tmp_path, use_embedder, make_container):
+    with client_for(tmp_path / "kb", use_embedder, make_container, metrics="public", admin_token=TOKEN) as client:
+        files = [("files", ("nota.md", "# Nota\n\nDe provincie bouwt een nieuw fietspad langs het kanaal.", "text/markdown")),
+                 ("files", ("virus.exe", b"MZ", "application/octet-stream"))]
+        response = client.post("/api/documents", files=files, headers=AUTH)
+        if response.status_code == 202:  # uploads as background jobs: wait for the job
+            status_url = response.json()["status_url"]
+            deadline = time.monotonic() + 60
+            while client.get(status_url, headers=AUTH).json()["status"] not in ("done", "failed"):
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        text = client.get("/metrics").text
+    assert sample(text, "vvp_ingest_files_total", status="added") == 1
+    assert sample(text, "vvp_ingest_files_total", status="failed") == 1
+    assert sample(text, "vvp_ingest_chunks_total") >= 1
 
 
 def test_ingest_results_and_jobs_are_counted():
