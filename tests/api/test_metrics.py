@@ -29,22 +29,22 @@ def sample(text: str, name: str, **labels: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def kb_dir(tmp_path_factory, use_embedder, make_container):
+def kb_dir(tmp_path_factory, embedder, make_container):
     data_dir = tmp_path_factory.mktemp("metrics")
-    make_container(data_dir, use_embedder).kb.ingest([BUNDLED])
+    make_container(data_dir, embedder).kb.ingest([BUNDLED])
     return data_dir
 
 
-def client_for(kb_dir, use_embedder, make_container, raise_server_exceptions=True, **settings) -> TestClient:
-    container = make_container(kb_dir, use_embedder, **settings)
+def client_for(kb_dir, embedder, make_container, raise_server_exceptions=True, **settings) -> TestClient:
+    container = make_container(kb_dir, embedder, **settings)
     return TestClient(create_app(container.settings, container, with_ui=False),
                       raise_server_exceptions=raise_server_exceptions)
 
 
 @pytest.fixture(scope="module")
-def scraped(kb_dir, use_embedder, make_container):
+def scraped(kb_dir, embedder, make_container):
     """The /metrics text after two answers, a search, a document lookup and a 404."""
-    with client_for(kb_dir, use_embedder, make_container, metrics="public", admin_token=TOKEN) as client:
+    with client_for(kb_dir, embedder, make_container, metrics="public", admin_token=TOKEN) as client:
         assert client.post("/api/ask", json={"question": GROUNDED}).json()["grounded"]
         assert not client.post("/api/ask", json={"question": REFUSED}).json()["grounded"]
         client.post("/api/search", json={"query": "Cepli", "k": 2})
@@ -91,8 +91,8 @@ def test_no_question_text_and_no_client_address_in_the_output(scraped):
         assert fragment not in text
 
 
-def test_a_failed_answer_counts_as_error(kb_dir, use_embedder, make_container):
-    with client_for(kb_dir, use_embedder, make_container, raise_server_exceptions=False, metrics="public") as client:
+def test_a_failed_answer_counts_as_error(kb_dir, embedder, make_container):
+    with client_for(kb_dir, embedder, make_container, raise_server_exceptions=False, metrics="public") as client:
         container = client.app.state.container
 
         def broken(*args, **kwargs):
@@ -105,11 +105,11 @@ def test_a_failed_answer_counts_as_error(kb_dir, use_embedder, make_container):
     assert sample(text, "vvp_http_requests_total", method="POST", route="/api/ask", status="500") == 1
 
 
-def test_an_unreachable_llm_counts_as_llm_fallback(kb_dir, use_embedder, make_container):
+def test_an_unreachable_llm_counts_as_llm_fallback(kb_dir, embedder, make_container):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with client_for(kb_dir, use_embedder, make_container, metrics="public", llm_provider="openai",
+    with client_for(kb_dir, embedder, make_container, metrics="public", llm_provider="openai",
                     llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="test", llm_timeout=2) as client:
         answer = client.post("/api/ask", json={"question": GROUNDED}).json()
         text = client.get("/metrics").text
@@ -118,8 +118,8 @@ def test_an_unreachable_llm_counts_as_llm_fallback(kb_dir, use_embedder, make_co
     assert sample(text, "vvp_answers_total", outcome="grounded") == 0
 
 
-def test_uploads_are_counted_as_ingested_files_and_chunks(tmp_path, use_embedder, make_container):
-    with client_for(tmp_path / "kb", use_embedder, make_container, metrics="public", admin_token=TOKEN) as client:
+def test_uploads_are_counted_as_ingested_files_and_chunks(tmp_path, embedder, make_container):
+    with client_for(tmp_path / "kb", embedder, make_container, metrics="public", admin_token=TOKEN) as client:
         files = [("files", ("nota.md", "# Nota\n\nDe provincie bouwt een nieuw fietspad langs het kanaal.", "text/markdown")),
                  ("files", ("virus.exe", b"MZ", "application/octet-stream"))]
         response = client.post("/api/documents", files=files, headers=AUTH)
@@ -158,8 +158,8 @@ def test_ingest_results_and_jobs_are_counted():
     ("public", None, {}, 200),
     ("off", TOKEN, AUTH, 404),
 ])
-def test_access_follows_the_metrics_setting(kb_dir, use_embedder, make_container, setting, token, headers, status):
-    with client_for(kb_dir, use_embedder, make_container, metrics=setting, admin_token=token) as client:
+def test_access_follows_the_metrics_setting(kb_dir, embedder, make_container, setting, token, headers, status):
+    with client_for(kb_dir, embedder, make_container, metrics=setting, admin_token=token) as client:
         response = client.get("/metrics", headers=headers)
     assert response.status_code == status
     if status == 200:

@@ -30,10 +30,10 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, use_embedder, make_container):
+def client(tmp_path_factory, embedder, make_container):
     folder = tmp_path_factory.mktemp("scans")
     (folder / "reglement-commissie-cultuur-scan.pdf").write_bytes(scanned_pdf(PAGES))
-    container = make_container(tmp_path_factory.mktemp("ocr-kb"), use_embedder)
+    container = make_container(tmp_path_factory.mktemp("ocr-kb"), embedder)
     report = container.kb.ingest([folder])
     assert report.count("failed") == 0 and report.chunks >= 1
     with TestClient(create_app(container.settings, container, with_ui=False)) as test_client:

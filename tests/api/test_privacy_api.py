@@ -41,21 +41,21 @@ def documents(tmp_path_factory) -> Path:
     return folder
 
 
-def make_client(tmp_path_factory, documents, use_embedder, make_container, **settings):
-    container = make_container(tmp_path_factory.mktemp("privacy"), use_embedder, **settings)
+def make_client(tmp_path_factory, documents, embedder, make_container, **settings):
+    container = make_container(tmp_path_factory.mktemp("privacy"), embedder, **settings)
     assert container.kb.ingest([BUNDLED, documents]).count("failed") == 0
     return TestClient(create_app(container.settings, container, with_ui=False))
 
 
 @pytest.fixture(scope="module")
-def masked(tmp_path_factory, documents, use_embedder, make_container):
-    with make_client(tmp_path_factory, documents, use_embedder, make_container, log_questions=True) as client:
+def masked(tmp_path_factory, documents, embedder, make_container):
+    with make_client(tmp_path_factory, documents, embedder, make_container, log_questions=True) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def unmasked(tmp_path_factory, documents, use_embedder, make_container):
-    with make_client(tmp_path_factory, documents, use_embedder, make_container, mask_personal_data=False) as client:
+def unmasked(tmp_path_factory, documents, embedder, make_container):
+    with make_client(tmp_path_factory, documents, embedder, make_container, mask_personal_data=False) as client:
         yield client
 
 
@@ -115,8 +115,8 @@ def test_logged_questions_are_masked(masked, caplog):
     assert not any(value in caplog.text for value in PERSONAL)
 
 
-def test_retention_is_enforced_periodically_while_the_server_runs(tmp_path, use_embedder, make_container):
-    container = make_container(tmp_path / "data", use_embedder, retention_days=30,
+def test_retention_is_enforced_periodically_while_the_server_runs(tmp_path, embedder, make_container):
+    container = make_container(tmp_path / "data", embedder, retention_days=30,
                                retention_interval_minutes=0.005)  # every 0.3 s
     with TestClient(create_app(container.settings, container, with_ui=False)):
         store = container.conversations
