@@ -16,9 +16,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-browser test ingest run serve eval bench screenshots clean
+.PHONY: install install-browser install-ocr test ingest run serve eval bench screenshots clean
 
-install: $(STAMP)
+install: $(STAMP) install-ocr
 
 # torch is pinned to the CPU wheel (2.13.0); a bare `torch` would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -32,6 +32,13 @@ install-browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "chromium ontbreekt: sudo apt-get install chromium (browsertests worden overgeslagen)"; fi; \
+	fi
+
+# Scanned PDFs are read by Debian's Tesseract with its Dutch model (VVP_OCR); without it they are refused.
+install-ocr:
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx nld; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nld >/dev/null; \
+		else echo "tesseract ontbreekt: sudo apt-get install tesseract-ocr tesseract-ocr-nld (gescande PDF's worden anders geweigerd)"; fi; \
 	fi
 
 test: install

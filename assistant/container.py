@@ -14,6 +14,8 @@ from assistant.conversation import ConversationStore
 from assistant.documents import DocumentService
 from assistant.evidence import EvidenceScorer
 from assistant.jobs import JobRunner
+from assistant.metrics import Metrics
+from assistant.privacy import PersonalDataMasker
 from assistant.retrieval import CrossEncoderReranker, Retriever
 from assistant.service import AssistantService
 from assistant.settings import Settings
@@ -55,12 +57,19 @@ class Container:
                               memory_max_chunks=settings.dense_memory_max_chunks,
                               allow_model_switch=self._allow_model_switch)
         return KnowledgeBase(settings.data_dir, vectors, chunk_size=settings.chunk_size,
-                             chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes)
+                             chunk_overlap=settings.chunk_overlap, max_bytes=settings.max_upload_bytes,
+                             ocr=settings.ocr != "off")
 
     @cached_property
     def documents(self) -> DocumentService:
         """Uploads, ingests and deletes, as background jobs (one runner per process)."""
-        return DocumentService(lambda: self.kb, self.settings, JobRunner())
+        metrics = self.metrics
+
+        def count(job) -> None:
+            metrics.record_job(job.status)
+            metrics.record_ingest(job.results)
+
+        return DocumentService(lambda: self.kb, self.settings, JobRunner(on_finished=count))
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -74,8 +83,16 @@ class Container:
                               dense_model=self.embedder.model_id)
 
     @cached_property
+    def metrics(self) -> Metrics:
+        return Metrics(lambda: self.kb.stats())
+
+    @cached_property
+    def masker(self) -> PersonalDataMasker | None:
+        return PersonalDataMasker() if self.settings.mask_personal_data else None
+
+    @cached_property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.settings.data_dir / "conversations.sqlite3")
+        return ConversationStore(self.settings.data_dir / "conversations.sqlite3", masker=self.masker)
 
     @cached_property
     def llm(self) -> LLMAnswerer | None:
@@ -91,4 +108,5 @@ class Container:
         settings = self.settings
         return AssistantService(self.retriever, self.scorer, self.conversations, llm=self.llm, top_k=settings.top_k,
                                 refusal_threshold=settings.refusal_threshold,
-                                max_question_chars=settings.max_question_chars)
+                                max_question_chars=settings.max_question_chars,
+                                on_answer=self.metrics.record_answer)

@@ -7,6 +7,7 @@ it is condensed by a heuristic: when the follow-up is short or refers back (a pr
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -17,6 +18,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.privacy import PersonalDataMasker, mask_found
 from knowledge.analysis import words
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,8 @@ def condense(question: str, previous_questions: list[str]) -> str:
         folded = words(token)
         if names_replaced and position > 0 and token[:1].isupper() and not token.isupper():
             continue
+        if token.startswith("[") and token.endswith("]"):  # "[e-mail]": masked personal data, no topic
+            continue
         if folded and len(token) > 2 and not set(folded) <= skip and token not in carried:
             carried.append(token)
     if not carried:
@@ -89,10 +93,16 @@ class Turn:
 
 
 class ConversationStore:
-    """Conversations and feedback in `data_dir/conversations.sqlite3`."""
+    """Conversations and feedback in `data_dir/conversations.sqlite3`.
 
-    def __init__(self, path: Path):
+    With a `masker`, personal data in questions, standalone questions and feedback comments is
+    masked before it is written, and so is any of it that the answer repeats; what the caller
+    answered was computed from the question as typed.
+    """
+
+    def __init__(self, path: Path, masker: PersonalDataMasker | None = None):
         self.path = path
+        self.masker = masker
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -151,6 +161,10 @@ class ConversationStore:
         return [Turn(row[0], row[1], row[2], json.loads(row[3]), row[4]) for row in rows]
 
     def add_turn(self, conversation_id: str, message_id: str, question: str, standalone: str, answer: dict) -> None:
+        if self.masker:
+            found = self.masker.find(question) + self.masker.find(standalone)
+            question, standalone = self.masker.mask(question), self.masker.mask(standalone)
+            answer = mask_found(answer, found)
         now = time.time()
         self._run("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)", message_id, conversation_id, question, standalone,
                   json.dumps(answer, ensure_ascii=False), now)
@@ -160,6 +174,8 @@ class ConversationStore:
         return bool(self._run("SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?", message_id, conversation_id))
 
     def add_feedback(self, conversation_id: str, message_id: str, rating: str, comment: str | None) -> None:
+        if self.masker and comment:
+            comment = self.masker.mask(comment)
         self._run("INSERT INTO feedback (conversation_id, message_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?)",
                   conversation_id, message_id, rating, comment, time.time())
 
@@ -175,3 +191,19 @@ class ConversationStore:
             self._run("DELETE FROM feedback WHERE conversation_id = ?", conversation_id)
             self._run("DELETE FROM conversations WHERE id = ?", conversation_id)
         return len(old)
+
+
+async def purge_periodically(store: ConversationStore, days: int, interval_seconds: float) -> None:
+    """Apply the retention policy every `interval_seconds` while the server runs (until cancelled).
+
+    Runs in the app's lifespan; the purge itself runs in a worker thread, off the event loop.
+    """
+    while True:
+        await asyncio.sleep(interval_seconds)
+        try:
+            removed = await asyncio.to_thread(store.purge_older_than, days)
+        except sqlite3.Error as error:  # a locked or damaged database is retried next time
+            log.warning("retention purge failed (%s); retrying in %.0f s", type(error).__name__, interval_seconds)
+            continue
+        if removed:
+            log.info("deleted %d conversations older than %d days", removed, days)

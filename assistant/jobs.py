@@ -66,8 +66,10 @@ class Job:
 class JobRunner:
     """Runs submitted work in order on one worker thread (started on first use)."""
 
-    def __init__(self, history: int = HISTORY):
+    def __init__(self, history: int = HISTORY, on_finished: Callable[[Job], None] | None = None):
+        """`on_finished(job)` is called once per finished job (metrics count jobs and chunks)."""
         self._history = history
+        self._on_finished = on_finished
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._work: dict[str, Work] = {}
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -126,6 +128,11 @@ class JobRunner:
                 job.detail, job.finished_at, job.status = detail, time.time(), status
                 self._forget_old()
             log.info("job %s (%s): %s, %d results", job.job_id, job.kind, job.status, len(job.results))
+            if self._on_finished:
+                try:
+                    self._on_finished(job)
+                except Exception:  # counting must never stop the worker
+                    log.exception("job %s: on_finished failed", job.job_id)
 
     def close(self) -> None:
         """Stop the worker after the current job; queued jobs are dropped."""

@@ -50,6 +50,15 @@ CLI_WRITER_NO_ACCESS = (
 HEALTH_SEARCH_FAILED = "zoeken mislukt ({error}): vragen krijgen nu een foutmelding"
 HEALTH_UNREACHABLE = "kennisbank niet bereikbaar"
 
+# What replaces personal data in stored conversations, feedback and logs (assistant/privacy.py).
+MASKS = {
+    "email": "[e-mail]",
+    "phone": "[telefoon]",
+    "national_number": "[rijksregisternummer]",
+    "iban": "[IBAN]",
+    "address": "[adres]",
+}
+
 # Request validation, by pydantic error type ({...} are filled from the error's context).
 VALIDATION = {
     "default": "ongeldige waarde",

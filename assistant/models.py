@@ -37,6 +37,7 @@ class Hit:
     text: str
     score: float
     channels: dict[str, tuple[int, float]] = field(default_factory=dict)
+    ocr: bool = False  # the passage was recognised from a scanned page
 
     def search_json(self) -> dict[str, Any]:
         """The public search result shape (CLI `--json` and `/api/search`)."""
@@ -50,6 +51,7 @@ class Hit:
             "page": self.page,
             "doc_type": self.doc_type,
             "source": display_source(self.source),
+            "ocr": self.ocr,
         }
 
 
@@ -70,11 +72,13 @@ class Citation:
     text: str
     quote: str
     score: float
+    ocr: bool = False  # text recognised from a scan (OCR): check it against the page
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> "Citation":
         return cls(n=n, chunk_id=hit.chunk_id, document_id=hit.document_id, title=hit.title, section=hit.section,
-                   page=hit.page, source=display_source(hit.source), text=hit.text, quote=quote, score=round(hit.score, 6))
+                   page=hit.page, source=display_source(hit.source), text=hit.text, quote=quote, score=round(hit.score, 6),
+                   ocr=hit.ocr)
 
 
 @dataclass

@@ -67,6 +67,7 @@ def hit_from_stored(stored: StoredChunk, score: float, channels: dict[str, tuple
         section=meta.get("section", ""), page=page if isinstance(page, int) and page > 0 else None,
         doc_type=meta.get("doc_type", "andere"), source=meta.get("source", ""),
         position=int(meta.get("position", 0)), text=stored.text, score=score, channels=channels,
+        ocr=bool(meta.get("ocr", False)),
     )
 
 

@@ -10,7 +10,7 @@ import logging
 import math
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant import messages
@@ -62,8 +62,9 @@ class AssistantService:
 
     def __init__(self, retriever: Retriever, scorer: EvidenceScorer, conversations: ConversationStore, *,
                  llm: LLMAnswerer | None = None, top_k: int = 5, refusal_threshold: float = 0.5,
-                 max_question_chars: int = 2000):
+                 max_question_chars: int = 2000, on_answer: Callable[[Answer | None], None] | None = None):
         self.retriever = retriever
+        self.on_answer = on_answer  # sees every answer, and None for one that failed (metrics)
         self.scorer = scorer
         self.conversations = conversations
         self.extractive = ExtractiveAnswerer()
@@ -104,6 +105,20 @@ class AssistantService:
         `history` (earlier questions) is for callers that keep the conversation themselves, like
         the OpenAI-compatible route; otherwise the stored conversation supplies it.
         """
+        try:
+            for event in self._events(question, conversation_id, k, filters, history):
+                if event.name == "done" and self.on_answer:
+                    self.on_answer(event.data)
+                yield event
+        except (InvalidQuestion, UnknownConversation):
+            raise  # bad input: no answer was attempted
+        except Exception:
+            if self.on_answer:
+                self.on_answer(None)
+            raise
+
+    def _events(self, question: str, conversation_id: str | None, k: int | None, filters: Filters | None,
+                history: list[str] | None) -> Iterator[Event]:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         question = self.clean_question(question)

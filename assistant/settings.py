@@ -72,6 +72,21 @@ class Settings(BaseSettings):
         "the same embedded knowledge base before giving up (a running `vvp serve` gets the work instead).",
     )
     retention_days: int = Field(90, ge=1, description="Conversations older than this many days are deleted.")
+    retention_interval_minutes: float = Field(
+        60.0, gt=0, description="How often the running server deletes conversations past the retention period."
+    )
+    ocr: Literal["auto", "off"] = Field(
+        "auto", description="Read scanned PDF pages with Tesseract (Dutch) when it is installed (`auto`), or refuse "
+        "scans (`off`).",
+    )
+    metrics: Literal["off", "admin", "public"] = Field(
+        "admin", description="Prometheus metrics at `/metrics`: `off` (404), `admin` (needs the admin bearer token) "
+        "or `public`.",
+    )
+    mask_personal_data: bool = Field(
+        True, description="Mask e-mail addresses, phone numbers, rijksregisternummers, IBANs and street addresses "
+        "in stored conversations, feedback and log lines (answers still use the question as typed).",
+    )
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.table import Table
 
+from bench.ocr import ocr_rows
+
 SIZE_LABELS = {1_000: "1k", 10_000: "10k", 100_000: "100k"}
 
 
@@ -140,6 +142,7 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
             rows.append((section, f"load:{route}", f"{path}: {figures['requests']} answered",
                          f"{_latency(figures, throughput=True)} · {figures['errors_5xx']} × 5xx"))
         rows.append((section, "load:memory", "server RSS peak under load", f"{load['rss_peak_mb']:.0f} MB"))
+    rows += ocr_rows(results)
     return rows
 
 

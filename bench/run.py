@@ -28,6 +28,7 @@ from bench.corpus import materialise_regeerakkoord, write_documents
 from bench.data import REPO, QuestionStream, bench_questions
 from bench.during_ingest import ask_during_ingest
 from bench.http_load import SEARCH, run_sequential
+from bench.ocr import measure_ocr
 from bench.queries import load_test, measure_server
 from bench.report import checks, render
 from bench.server import ApiServer, ChromaServer, bench_env, executable
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             search_http = results["servers"].get("embedded-1k", {}).get("search_sequential")
             _step(notes, "yardstick", lambda: results.update(
                 yardstick=run_yardstick(work, ingest["in_process_search"], search_http)))
+        _step(notes, "OCR", lambda: results.update(ocr=measure_ocr()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["seconds"] = round(time.perf_counter() - started, 1)

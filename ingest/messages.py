@@ -58,6 +58,13 @@ def needs_ocr(name: str) -> str:
     )
 
 
+def ocr_found_no_text(name: str) -> str:
+    return (
+        f"Bestand '{name}' is een gescand document, maar de tekstherkenning (OCR) vond er geen "
+        "leesbare tekst in."
+    )
+
+
 def corrupt(name: str, kind: str) -> str:
     return f"Bestand '{name}' is geen geldig {kind}-bestand of is beschadigd."
 

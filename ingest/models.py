@@ -24,6 +24,7 @@ class Chunk:
 
     `text` is what users see; `indexed_text` (title and section path prefixed) is what the
     lexical and dense indices see, so a passage under "Artikel 5" is found by "artikel 5".
+    `ocr` marks text recognised from a scanned page: staff should check it against the scan.
     """
 
     chunk_id: str
@@ -36,6 +37,7 @@ class Chunk:
     position: int
     text: str
     content_hash: str
+    ocr: bool = False
 
     @property
     def indexed_text(self) -> str:

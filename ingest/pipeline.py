@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ingest import messages, metadata
@@ -28,7 +28,7 @@ from ingest.errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
-from ingest.loaders import LOADERS, Extracted, Loader, loader_for
+from ingest.loaders import LOADERS, Extracted, Loader, LoadOptions, loader_for
 from ingest.models import Chunk, Document, sha256_text
 from ingest.sentences import split_sentences
 from ingest.structure import Block, parse_blocks
@@ -47,6 +47,8 @@ def load_document(
     max_bytes: int = 25_000_000,
     source: str | None = None,
     original_name: str | None = None,
+    ocr: bool = True,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> Document:
     """Load, clean and chunk one file.
 
@@ -54,18 +56,22 @@ def load_document(
     same `document_id`. `original_name` is the user's file name when `path` is a generated
     upload name; it is used for the suffix check, messages and the fallback title.
     A Markdown front matter `source_url` replaces `source` on the document and its chunks.
+    `ocr` lets scanned PDF pages be read by Tesseract (when installed); `on_page(done, total)`
+    follows that reading page by page (it can take seconds per page).
     """
     _check_arguments(chunk_size, chunk_overlap, max_bytes)
     path = Path(path)
     name = original_name or path.name
     suffix = Path(name).suffix.lower()
-    loader = loader_for(suffix)
+    loader = loader_for(suffix, LoadOptions(ocr=ocr, on_page=on_page))
     if loader is None:
         raise UnsupportedFormat(_unsupported_message(name, suffix))
     data = _read_bytes(path, name, max_bytes)
     extracted = _run_loader(loader, data, name)
     blocks = parse_blocks(clean_pages(extracted.pages, paged=extracted.paged))
     if not any(any(char.isalpha() for char in block.text) for block in blocks):
+        if extracted.ocr_pages:
+            raise NeedsOCR(messages.ocr_found_no_text(name))
         if extracted.paged:  # only page furniture had text: a scan with a printed header
             raise NeedsOCR(messages.needs_ocr(name))
         raise EmptyDocument(messages.no_text(name))
@@ -177,7 +183,7 @@ def _build_document(
         content_hash=hashlib.sha256(data).hexdigest(),
         metadata=_document_metadata(name, front),
     )
-    document.chunks = [_chunk(document, position, draft) for position, draft in enumerate(drafts)]
+    document.chunks = [_chunk(document, position, draft, extracted.ocr_pages) for position, draft in enumerate(drafts)]
     return document
 
 
@@ -214,7 +220,7 @@ def _document_metadata(name: str, front: dict[str, str]) -> dict[str, str]:
     return result
 
 
-def _chunk(document: Document, position: int, draft: ChunkDraft) -> Chunk:
+def _chunk(document: Document, position: int, draft: ChunkDraft, ocr_pages: frozenset[int]) -> Chunk:
     return Chunk(
         chunk_id=metadata.chunk_id(document.document_id, position, draft.text),
         document_id=document.document_id,
@@ -226,6 +232,7 @@ def _chunk(document: Document, position: int, draft: ChunkDraft) -> Chunk:
         position=position,
         text=draft.text,
         content_hash=sha256_text(draft.text),
+        ocr=draft.page in ocr_pages,
     )
 
 

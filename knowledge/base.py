@@ -44,8 +44,9 @@ class KnowledgeBase:
     """
 
     def __init__(self, data_dir: Path, vectors: VectorStore, *, chunk_size: int = 1000, chunk_overlap: int = 120,
-                 max_bytes: int = 25_000_000):
+                 max_bytes: int = 25_000_000, ocr: bool = True):
         self.data_dir = data_dir
+        self.ocr = ocr  # scanned PDF pages read by Tesseract, when installed (VVP_OCR)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.vectors = vectors
         self.chunk_size = chunk_size
@@ -224,7 +225,8 @@ class KnowledgeBase:
             if existing and existing.status == "ready" and existing.content_hash == content_hash:
                 return IngestResult(label, "unchanged", document_id, existing.title, existing.chunks)
             document = load_document(path, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap,
-                                     max_bytes=self.max_bytes, source=source, original_name=original_name)
+                                     max_bytes=self.max_bytes, source=source, original_name=original_name,
+                                     ocr=self.ocr)
         except IngestError as error:
             return IngestResult(label, "failed", reason=error.message, http_status=error.http_status)
         except OSError:

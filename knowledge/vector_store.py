@@ -134,6 +134,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "source": chunk.source,
         "position": chunk.position,
         "content_hash": chunk.content_hash,
+        "ocr": chunk.ocr,
     }
 
 

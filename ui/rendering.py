@@ -142,6 +142,9 @@ def _source_item(citation: Citation) -> str:
         meta.append(f"{escape_html(labels.SECTION)}: {escape_html(citation['section'])}")
     if citation.get("page"):
         meta.append(escape_html(labels.PAGE.format(page=citation["page"])))
+    if citation.get("ocr"):  # recognised from a scan: staff should check it against the page
+        meta.append(f'<span class="vvp-ocr" title="{escape_html(labels.OCR_NOTE_TITLE)}">'
+                    f'{escape_html(labels.OCR_NOTE)}</span>')
     meta_html = f'<div class="vvp-source-meta">{" · ".join(meta)}</div>' if meta else ""
     passage = str(citation.get("text") or "")
     quote = str(citation.get("quote") or "")

@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
@@ -16,13 +17,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 from fastapi.responses import FileResponse
 
-from assistant.api import routes_ask, routes_documents, routes_jobs, routes_openai
+from assistant.api import metrics, routes_ask, routes_documents, routes_jobs, routes_openai
 from assistant.api.health import HealthProbe
 from assistant.api.errors import install_error_handlers
 from assistant.api.schemas import HealthResponse
 from assistant.api.security import make_limiter
 from assistant.container import Container
 from assistant.local_server import ServerRegistration
+from assistant.conversation import purge_periodically
+from assistant.privacy import LogMasking
 from assistant.settings import Settings
 from knowledge.writer_lock import WriterLock
 from ui import WIDGET_DIR
@@ -61,13 +64,19 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             log.warning("another process writes this data dir (pid %s); waiting until it is done", writer.holder_pid())
             await run_in_threadpool(writer.acquire)
         try:
-            await run_in_threadpool(warm_up, container)
-            if registration:
-                await run_in_threadpool(_drop_orphan_uploads, container)
-                registration.write()
-            if on_ready:
-                on_ready()
-            yield
+            with LogMasking(container.masker) if container.masker else nullcontext():
+                await run_in_threadpool(warm_up, container)
+                if registration:
+                    await run_in_threadpool(_drop_orphan_uploads, container)
+                    registration.write()
+                retention = asyncio.create_task(purge_periodically(
+                    container.conversations, settings.retention_days, settings.retention_interval_minutes * 60))
+                if on_ready:
+                    on_ready()
+                try:
+                    yield
+                finally:
+                    retention.cancel()
         finally:
             if registration:
                 registration.remove()
@@ -94,6 +103,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         )
 
     probe = HealthProbe(container)
+    if settings.metrics != "off":
+        app.add_middleware(metrics.MetricsMiddleware, metrics=container.metrics)
+        app.include_router(metrics.build_router(settings, container.metrics))
 
     @app.get("/health", response_model=HealthResponse, tags=["status"], summary="Status van de dienst")
     def health() -> HealthResponse:

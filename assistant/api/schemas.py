@@ -57,6 +57,7 @@ class SearchResult(BaseModel):
     page: int | None
     doc_type: str
     source: str
+    ocr: bool = Field(False, description="Tekst herkend uit een gescande pagina (OCR).")
 
 
 class SearchResponse(BaseModel):

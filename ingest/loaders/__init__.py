@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.loaders.base import Extracted, Loader
+from functools import partial
+
+from ingest.loaders.base import Extracted, Loader, LoadOptions
 from ingest.loaders.docx_loader import load_docx
 from ingest.loaders.html_loader import load_html
 from ingest.loaders.markdown_loader import load_markdown
@@ -20,9 +22,17 @@ LOADERS: dict[str, Loader] = {
 }
 
 
-def loader_for(suffix: str) -> Loader | None:
-    """The loader for a lower-case suffix such as ".pdf", or None when unsupported."""
-    return LOADERS.get(suffix.lower())
+# Loaders of paged formats also take `LoadOptions` (OCR, page progress).
+_WITH_OPTIONS = {".pdf"}
 
 
-__all__ = ["Extracted", "Loader", "LOADERS", "loader_for"]
+def loader_for(suffix: str, options: LoadOptions | None = None) -> Loader | None:
+    """The loader for a suffix such as ".pdf", or None when unsupported."""
+    suffix = suffix.lower()
+    loader = LOADERS.get(suffix)
+    if loader is not None and options is not None and suffix in _WITH_OPTIONS:
+        return partial(loader, options=options)
+    return loader
+
+
+__all__ = ["Extracted", "Loader", "LoadOptions", "LOADERS", "loader_for"]

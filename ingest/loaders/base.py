@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,6 +21,16 @@ class Extracted:
     paged: bool = False
     title: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    ocr_pages: frozenset[int] = frozenset()  # 1-based numbers of pages whose text came from OCR
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How paged formats are read: `ocr` lets the PDF loader read scanned pages with Tesseract
+    (when installed); `on_page(done, total)` is told after each page OCR read, for progress."""
+
+    ocr: bool = True
+    on_page: Callable[[int, int], None] | None = None
 
 
 class Loader(Protocol):

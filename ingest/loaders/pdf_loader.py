@@ -1,4 +1,8 @@
-"""PDF via pypdf: one text string per page, so chunks can cite the page they start on."""
+"""PDF via pypdf: one text string per page, so chunks can cite the page they start on.
+
+Pages without a text layer (scans) are read by OCR (`ingest.ocr`, Tesseract in Dutch) when it
+is installed and allowed; their page numbers are kept and listed in `Extracted.ocr_pages`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from pypdf import PdfReader
 
 from ingest import messages
 from ingest.errors import NeedsOCR, UnreadableDocument
-from ingest.loaders.base import Extracted
+from ingest.loaders.base import Extracted, LoadOptions
+from ingest.ocr import OcrReader
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +23,9 @@ _JUNK_TITLES = {"untitled", "document", "document1", "microsoft word", "titel", 
 _WORD_PREFIX = "microsoft word - "
 
 
-def load_pdf(data: bytes, name: str) -> Extracted:
-    """Extract page texts; encrypted or corrupt → UnreadableDocument, no text → NeedsOCR."""
+def load_pdf(data: bytes, name: str, options: LoadOptions = LoadOptions()) -> Extracted:
+    """Extract page texts, scanned pages by OCR; encrypted or corrupt → UnreadableDocument,
+    no text and no OCR available → NeedsOCR."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
@@ -37,10 +43,30 @@ def load_pdf(data: bytes, name: str) -> Extracted:
     if all(page is None for page in pages):
         raise UnreadableDocument(messages.corrupt(name, "PDF"))
     pages = [page or "" for page in pages]
-    if not any(char.isalpha() for page in pages for char in page):
-        raise NeedsOCR(messages.needs_ocr(name))
     metadata = {"page_count": str(page_count)}
-    return Extracted(pages=pages, paged=True, title=_metadata_title(reader), metadata=metadata)
+    ocr_pages = _read_scanned_pages(data, pages, options) if options.ocr else frozenset()
+    if ocr_pages:
+        metadata["ocr_pages"] = str(len(ocr_pages))
+    if not any(char.isalpha() for page in pages for char in page):
+        raise NeedsOCR(messages.ocr_found_no_text(name) if ocr_pages else messages.needs_ocr(name))
+    return Extracted(pages=pages, paged=True, title=_metadata_title(reader), metadata=metadata, ocr_pages=ocr_pages)
+
+
+def _read_scanned_pages(data: bytes, pages: list[str], options: LoadOptions) -> frozenset[int]:
+    """Replace the text of scanned pages (in place) by OCR text; the 1-based numbers of those pages."""
+    reader = OcrReader()
+    try:
+        scanned = reader.scanned_pages(data, pages)
+    except Exception:  # PDFium refusing a file pypdf could open: keep the text layer
+        log.warning("pdf: page images could not be inspected; no OCR")
+        return frozenset()
+    if not scanned or not reader.available():
+        return frozenset()
+    texts = reader.read_pages(data, scanned, options.on_page)
+    log.info("pdf: %d scanned pages read by OCR in %.1f s", len(scanned), reader.seconds)
+    for index, text in zip(scanned, texts):
+        pages[index] = text
+    return frozenset(index + 1 for index in scanned)
 
 
 def _decrypt_with_empty_password(reader: PdfReader, name: str) -> None:

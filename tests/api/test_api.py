@@ -46,7 +46,7 @@ def test_search_returns_the_public_result_fields(client):
     results = response.json()["results"]
     assert response.status_code == 200 and len(results) == 2
     assert set(results[0]) == {"text", "score", "chunk_id", "document_id", "title", "section", "page", "doc_type",
-                               "source"}
+                               "source", "ocr"}
     assert "Cepli" in results[0]["text"]
 
 
@@ -61,7 +61,7 @@ def test_ask_returns_the_answer_object(client):
     assert body["grounded"] and "[1]" in body["answer"] and "provinciemandatarissen" in body["answer"]
     citation = body["citations"][0]
     assert set(citation) == {"n", "chunk_id", "document_id", "title", "section", "page", "source", "text", "quote",
-                             "score"}
+                             "score", "ocr"}
     assert citation["quote"] in citation["text"]
 
 

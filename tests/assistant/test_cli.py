@@ -44,7 +44,7 @@ def test_search_json_has_the_public_fields(data_dir):
     results = json.loads(result.stdout)["results"]
     assert len(results) == 2 and "Cepli" in results[0]["text"]
     assert set(results[0]) == {"text", "score", "chunk_id", "document_id", "title", "section", "page", "doc_type",
-                               "source"}
+                               "source", "ocr"}
 
 
 def test_search_reads_queries_from_stdin_one_json_line_each(data_dir):
