@@ -162,7 +162,9 @@ DATE = re.compile(
     r"november|december|eeuw|jaar|jaren)\b", re.IGNORECASE)
 ASKS_NUMBER = re.compile(r"^\s*(?:hoeveel|how many|how much|combien)\b", re.IGNORECASE)
 ASKS_DATE = re.compile(
-    r"^\s*(?:(?:sinds |tot )?wanneer (?:werd|werden|was|waren|is|zijn)\b.*\b(?:ge\w+|opgericht|\w+d)\b|"
+    # "Wanneer werd de VVP opgericht?": the past participle closes the question ("Wanneer is het
+    # zwembad open?" asks for opening hours, not a date).
+    r"^\s*(?:(?:sinds |tot )?wanneer (?:werd|werden|was|waren|is|zijn)\b.*\b(?:ge\w+|opgericht|\w+d)\W*$|"
     r"in welk jaar|welk jaar|when (?:was|were|did)|en quelle année|quand (?:a|ont|est|fut))", re.IGNORECASE)
 
 

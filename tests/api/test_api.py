@@ -37,7 +37,7 @@ def parse_sse(body: str) -> list[tuple[str, object]]:
 def test_health_reports_counts_model_and_answerer(client):
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["documents"] == 3 and body["chunks"] >= 3
-    assert body["embedding_model"] == "use-multilingual-v3" and body["answerer"] == "extractive"
+    assert body["embedding_model"] == "multilingual-e5-small-q4" and body["answerer"] == "extractive"
     assert body["version"]
 
 

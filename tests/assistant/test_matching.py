@@ -89,3 +89,8 @@ def test_a_question_for_a_detail_needs_that_detail(question):
 ])
 def test_a_question_that_only_mentions_a_detail_asks_something_else(question):
     assert answer_type_present(question, MISSION)
+
+
+def test_a_question_for_opening_hours_does_not_need_a_date():
+    assert answer_type_present("Wanneer is het provinciaal zwembad open?", "Het zwembad is open van negen tot vijf uur.")
+    assert not answer_type_present("Wanneer werd de vereniging opgericht?", "De vereniging telt vijf leden.")

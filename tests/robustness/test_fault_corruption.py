@@ -82,7 +82,7 @@ def test_broken_lexical_files_are_rebuilt_from_chroma(healthy, damage, caplog):
 
     container = restart()
 
-    assert "rebuilding from 7 stored chunks" in caplog.text
+    assert "rebuilding from 6 stored chunks" in caplog.text
     assert_recovered(before, container)
     caplog.clear()
     restart()  # the rebuilt files are good: no second rebuild, no crash loop
@@ -135,7 +135,7 @@ def test_everything_corrupt_at_once_still_starts_and_answers(healthy, caplog):
 
     with api_client(restart()) as client:
         health = client.get("/health").json()
-        assert (health["status"], health["documents"], health["chunks"]) == ("ok", 3, 7)
+        assert (health["status"], health["documents"], health["chunks"]) == ("ok", 3, 6)
         answer = client.post("/api/ask", json={"question": PROBE_QUESTION}).json()
         assert answer["answer"] == before.probe_answer
-    assert "manifest unreadable" in caplog.text and "rebuilding from 7 stored chunks" in caplog.text
+    assert "manifest unreadable" in caplog.text and "rebuilding from 6 stored chunks" in caplog.text
