@@ -175,7 +175,7 @@ class KnowledgeBase:
             flush()
             pending = (ready, vectors)
 
-        reader = _Reader(items, self._prepare_item, tracker)
+        reader = _Reader(items, lambda item: self._prepare_item(item, tracker), tracker)
         try:
             for position, prepared in enumerate(reader):
                 if isinstance(prepared, IngestResult):
@@ -211,14 +211,22 @@ class KnowledgeBase:
             return prepared
         return self._store([prepared])[0]
 
-    def _prepare_item(self, item: IngestItem) -> "_Prepared | IngestResult":
+    def _prepare_item(self, item: IngestItem, tracker: "_Tracker | None" = None) -> "_Prepared | IngestResult":
         return self._prepare(item.path, source=item.source, original_name=item.original_name,
-                             stored_path=item.stored_path)
+                             stored_path=item.stored_path, tracker=tracker)
 
     def _prepare(self, path: Path, *, source: str | None = None, original_name: str | None = None,
-                 stored_path: Path | None = None) -> "_Prepared | IngestResult":
-        """Read and chunk a file, or say why not (failed) or that nothing changed (unchanged)."""
+                 stored_path: Path | None = None, tracker: "_Tracker | None" = None) -> "_Prepared | IngestResult":
+        """Read and chunk a file, or say why not (failed) or that nothing changed (unchanged).
+
+        Pages read by OCR count as work units of `tracker`: a job's progress moves per page."""
         label = original_name or source or str(path)
+
+        def on_page(done: int, total: int) -> None:
+            if tracker is not None:
+                if done == 1:
+                    tracker.planned(total, label)
+                tracker.advance(1, f"{label}: OCR-pagina {done}/{total}")
         try:
             document_id, content_hash = identify(path, source=source, original_name=original_name)
             existing = self.manifest.get(document_id)
@@ -226,7 +234,7 @@ class KnowledgeBase:
                 return IngestResult(label, "unchanged", document_id, existing.title, existing.chunks)
             document = load_document(path, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap,
                                      max_bytes=self.max_bytes, source=source, original_name=original_name,
-                                     ocr=self.ocr)
+                                     ocr=self.ocr, on_page=on_page)
         except IngestError as error:
             return IngestResult(label, "failed", reason=error.message, http_status=error.http_status)
         except OSError:

@@ -78,3 +78,18 @@ def test_the_server_keeps_answering_while_a_scan_is_read(client, tmp_path):
         worker.join()
     assert answered >= 5 and slowest < 2.0  # the ingest took seconds; searches answered throughout
     assert container.kb.stats()["documents"] == 2
+
+
+def test_an_ingest_reports_progress_per_ocr_page(tmp_path, embedder, make_container):
+    folder = tmp_path / "scan"
+    folder.mkdir()
+    (folder / "reglement-scan.pdf").write_bytes(scanned_pdf(PAGES))
+    container = make_container(tmp_path / "kb", embedder)
+    seen: list[tuple[int, int, str]] = []
+    report = container.kb.ingest([folder], progress=lambda done, total, detail: seen.append((done, total, detail)))
+    assert report.count("added") == 1
+    pages = [entry for entry in seen if "OCR-pagina" in entry[2]]
+    assert [entry[2].rsplit(" ", 1)[1] for entry in pages] == ["1/3", "2/3", "3/3"]
+    assert [done for done, _, _ in pages] == sorted(done for done, _, _ in pages)  # progress moves per page
+    final_done, final_total, _ = seen[-1]
+    assert final_done == final_total and final_total >= 3 + report.chunks
