@@ -175,7 +175,8 @@ class KnowledgeBase:
             flush()
             pending = (ready, vectors)
 
-        reader = _Reader(items, lambda item: self._prepare_item(item, tracker), tracker)
+        reader = _Reader(items, lambda item: self._prepare(item.path, source=item.source, original_name=item.original_name,
+                                                           stored_path=item.stored_path, tracker=tracker), tracker)
         try:
             for position, prepared in enumerate(reader):
                 if isinstance(prepared, IngestResult):
@@ -211,22 +212,12 @@ class KnowledgeBase:
             return prepared
         return self._store([prepared])[0]
 
-    def _prepare_item(self, item: IngestItem, tracker: "_Tracker | None" = None) -> "_Prepared | IngestResult":
-        return self._prepare(item.path, source=item.source, original_name=item.original_name,
-                             stored_path=item.stored_path, tracker=tracker)
-
     def _prepare(self, path: Path, *, source: str | None = None, original_name: str | None = None,
                  stored_path: Path | None = None, tracker: "_Tracker | None" = None) -> "_Prepared | IngestResult":
         """Read and chunk a file, or say why not (failed) or that nothing changed (unchanged).
-
         Pages read by OCR count as work units of `tracker`: a job's progress moves per page."""
         label = original_name or source or str(path)
-
-        def on_page(done: int, total: int) -> None:
-            if tracker is not None:
-                if done == 1:
-                    tracker.planned(total, label)
-                tracker.advance(1, f"{label}: OCR-pagina {done}/{total}")
+        on_page = tracker.ocr_pages(label) if tracker is not None else None
         try:
             document_id, content_hash = identify(path, source=source, original_name=original_name)
             existing = self.manifest.get(document_id)

@@ -34,6 +34,14 @@ class Tracker:
             self.done += units
             self._tell(detail)
 
+    def ocr_pages(self, label: str):
+        """A loader's `on_page(done, total)` callback: every page read by OCR is one more unit."""
+        def on_page(done: int, total: int) -> None:
+            if done == 1:
+                self.planned(total, label)
+            self.advance(1, f"{label}: OCR-pagina {done}/{total}")
+        return on_page
+
     def _tell(self, detail: str) -> None:
         if self._progress is not None:
             self._progress(self.done, self.total, detail)
@@ -42,7 +50,7 @@ class Tracker:
 class Reader:
     """Iterates `prepare(item)` for every item, computed by a thread up to `READ_AHEAD` files ahead.
 
-    >>> for prepared in Reader(items, kb._prepare_item, tracker):   # doctest: +SKIP
+    >>> for prepared in Reader(items, prepare, tracker):   # doctest: +SKIP
     ...     ...
     """
 
