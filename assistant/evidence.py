@@ -21,7 +21,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from assistant.matching import (
-    absent_terms, answer_type_present, coverage, is_foreign, names_in, stem_words, surface_words,
+    answer_type_present, coverage, is_foreign, stem_words, surface_words,
 )
 from assistant.models import Hit
 from ingest.sentences import split_sentences
@@ -77,9 +77,6 @@ SUPPORT_MODELS = {
 # depends less on the model than raw similarities do. Not calibrated for that model: refit with
 # bench/answer_calibration.py on questions of your own.
 GENERIC_SUPPORT_MODEL = SUPPORT_MODELS["multilingual-e5-small-q4"]
-RARE_SHARE = 0.02
-RARE_MISSING_SHARE = 0.3
-MIN_PASSAGES_FOR_RARITY = 50
 DENSE_CANDIDATES = 6
 ANSWER_TYPE_PENALTY = 0.5
 YES_NO_VERB_WEIGHT = 0.3
@@ -301,7 +298,6 @@ class EvidenceScorer:
         weights = self.question_terms(question)
         surface = surface_words(question)
         found = coverage(weights, top.title, top.section, top.text, surface=surface)
-        absent = absent_terms(found, top.title, top.section, top.text, surface=surface)
         context = context or {}
         # A passage only the lexical channels found is at most as close as the dense channel's last.
         dense = float(top.channels["dense"][1]) if "dense" in top.channels else context.get("dense_floor", 0.0)
@@ -311,7 +307,6 @@ class EvidenceScorer:
             "dense_margin": dense - background,
             "coverage": max(found.share, best.lexical),
             "unit_dense": best.dense,
-            "lacks_key_term": float(self._lacks_key_term(question, weights, absent)),  # reported, not modelled
             "answer_type": float(answer_type_present(question, " ".join(_in_context(best, hits, units)))),
             "foreign": float(is_foreign(question)),
         }
@@ -323,29 +318,6 @@ class EvidenceScorer:
         if signals:
             signals["support"] = self.support(question, hits, units, context)
         return signals
-
-    def _lacks_key_term(self, question: str, weights: dict[str, float], missing: tuple[str, ...]) -> bool:
-        """The passage misses a rare name ("Limburg") or rare terms carrying much of the question.
-
-        Needs a corpus of some size: in a handful of passages every word is "rare", and the
-        idf-weighted coverage alone already tells what is missing.
-        """
-        if len(self.term_stats()) < MIN_PASSAGES_FOR_RARITY:
-            return False
-        # Numbers are left out: documents often say "de aow-leeftijd" where a question says "65".
-        rare = [term for term in missing if self._rare(term, weights) and not term.isdigit()]
-        if not rare:
-            return False
-        if set(rare) & names_in(question):
-            return True
-        total = sum(weights.values()) or 1.0
-        return sum(weights[term] for term in rare) / total >= RARE_MISSING_SHARE
-
-    def _rare(self, term: str, weights: dict[str, float]) -> bool:
-        """Found in at most ~2% of the passages (at most 2 in a small corpus), or never."""
-        documents = max(len(self.term_stats()), 1)
-        df = max(2.0, RARE_SHARE * documents)
-        return weights.get(term, 0.0) >= math.log(1 + (documents - df + 0.5) / (df + 0.5))
 
 
 def _meaning_text(unit: Unit, units: list[Unit]) -> str:

@@ -2,8 +2,8 @@
 
 Pure functions over text, used by `assistant.evidence`: the coverage of a question's stemmed
 terms (by stem, by another form of the word, by the parts of a compound, by character n-grams),
-whether a passage holds the kind of answer asked for (a number, a date, contact details), the
-names in a question, and whether it is in English or French rather than Dutch.
+whether a passage holds the kind of answer asked for (a number, a date, contact details), and
+whether a question is in English or French rather than Dutch.
 
 >>> coverage({"provincie": 1.0, "bestuur": 1.0}, "De provincies besturen samen.").share
 1.0
@@ -88,17 +88,6 @@ def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] 
                 continue
         missing.append(term)
     return Coverage(covered / total, tuple(missing), tuple(partial))
-
-
-def absent_terms(found: Coverage, *texts: str, surface: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """The terms `texts` lack: those not found at all, and long words found only through
-    character n-grams scattered over other words, with no other form of the word present."""
-    surface = surface or {}
-    present = frozenset().union(*(terms_of(text) for text in texts))
-    scattered = tuple(term for term in found.partial
-                      if len(surface.get(term, term)) >= SHORT_WORD
-                      and not variant_found(term, present, surface.get(term)))
-    return found.missing + scattered
 
 
 # Linking sounds between the parts of a Dutch compound: "stad-s-bestuur", "boek-en-kast".
@@ -213,12 +202,6 @@ def answer_type_present(question: str, text: str) -> bool:
         if asks.search(question):
             return bool(shows.search(text))
     return True
-
-
-def names_in(question: str) -> set[str]:
-    """Stemmed terms of capitalised words after the first word: names, places, acronyms."""
-    words = question.split()[1:]
-    return {term for word in words if word[:1].isupper() for term in word_tokens(word)}
 
 
 def is_foreign(question: str) -> bool:
