@@ -63,8 +63,9 @@ def test_score_fusion_keeps_a_confident_lexical_winner_over_dense():
 
 def test_low_lexical_confidence_hands_the_ranking_to_dense():
     english = {"word": [("c", 2.0), ("a", 1.0)], "dense": [("e", 0.7), ("a", 0.3), ("c", 0.1)]}
-    assert ids(fuse(english, lexical_confidence=1.0))[0] == "c"
-    assert ids(fuse(english, lexical_confidence=0.1))[0] == "e"
+    equal = {"word": 1.0, "dense": 1.0}
+    assert ids(fuse(english, weights=equal, lexical_confidence=1.0))[0] == "c"
+    assert ids(fuse(english, weights=equal, lexical_confidence=0.1))[0] == "e"
 
 
 def test_confidence_weights_scale_only_lexical_channels():
