@@ -21,7 +21,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from assistant.matching import (
-    answer_type_present, coverage, is_foreign, stem_words, surface_words,
+    answer_type_present, asked_answer_type, coverage, is_foreign, stem_words, surface_words,
 )
 from assistant.models import Hit
 from ingest.sentences import split_sentences
@@ -62,8 +62,8 @@ class SupportModel:
 # the VVP text, 0.90 for a policyqa answer), while the margin carries over between corpora.
 SUPPORT_MODELS = {
     "multilingual-e5-small-q4": SupportModel(
-        dutch={"dense_margin": 47.85, "coverage": 5.53, "unit_dense": 2.56, "bias": -7.41},
-        foreign={"dense_margin": 76.88, "unit_dense": 3.21, "bias": -4.39},
+        dutch={"dense_margin": 39.89, "coverage": 5.88, "unit_dense": 2.57, "bias": -7.40},
+        foreign={"dense_margin": 73.01, "unit_dense": 3.34, "bias": -4.43},
         background=0.837,
     ),
     # policyqa train only (AUC 0.83)
@@ -79,7 +79,9 @@ SUPPORT_MODELS = {
 GENERIC_SUPPORT_MODEL = SUPPORT_MODELS["multilingual-e5-small-q4"]
 DENSE_CANDIDATES = 6
 ANSWER_TYPE_PENALTY = 0.5
-YES_NO_VERB_WEIGHT = 0.3
+FINITE_VERB_WEIGHT = 0.3
+# Question words after which a Dutch question's finite verb follows directly (verb second).
+V2_OPENERS = frozenset("wie wat waar wanneer waarom waaruit waarin waarvoor waarmee waarover".split())
 CONTEXT_WEIGHT = 0.5
 # Question words and light verbs: they say what kind of answer is wanted, not what it is about.
 QUESTION_TERMS = frozenset(
@@ -231,13 +233,20 @@ class EvidenceScorer:
         """Stemmed content terms of the question with their idf (question words left out)."""
         terms = [term for term in dict.fromkeys(stem_words(question)) if term not in QUESTION_TERMS]
         weights = self.idf(terms) if terms else {}
-        # In a yes/no question the first word is the verb ("Richt de VVP studiedagen in?"), which
-        # documents often phrase differently ("het inrichten van congressen"): it counts less.
-        first = question.split()[0].strip("¿¡\"'") if question.split() else ""
-        if first and first.lower() not in QUESTION_OPENERS:
-            for term in word_tokens(first):
+        # The finite verb, which documents often phrase differently ("Wie zetelt in ..." against
+        # "samengesteld uit", "Richt de VVP studiedagen in?" against "het inrichten van"), counts
+        # less. Dutch puts it first in a yes/no question and second after a one-word question
+        # word ("wie", "waar", ...); after "welke", "hoeveel" a noun comes first, so no guess there.
+        words = [word.strip("¿¡\"'") for word in question.split()]
+        verb = None
+        if words and words[0].lower() not in QUESTION_OPENERS:
+            verb = words[0]
+        elif len(words) > 2 and words[0].lower() in V2_OPENERS:
+            verb = words[1]
+        if verb:
+            for term in word_tokens(verb):
                 if term in weights and len(weights) > 1:
-                    weights[term] *= YES_NO_VERB_WEIGHT
+                    weights[term] *= FINITE_VERB_WEIGHT
         return weights
 
     def score(self, question: str, hits: list[Hit]) -> list[Unit]:
@@ -251,19 +260,25 @@ class EvidenceScorer:
         w_lexical, w_dense, w_prior = (
             (W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN) if foreign else (W_LEXICAL, W_DENSE, W_PRIOR)
         )
+        # A question that asks for a number, a date or contact details is answered by a unit that
+        # holds one: the others rank as support would judge them, at ANSWER_TYPE_PENALTY.
+        wanted = asked_answer_type(question)
+        typed = {id(unit): 1.0 for unit in units}
         for unit in units:
             own = coverage(weights, unit.text, surface=surface).share
             framed = coverage(weights, *_in_context(unit, hits, units), surface=surface).share
             # Terms found only in the frame (title, section, lead-in) count for half.
             unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
-            unit.score = w_lexical * unit.lexical + w_prior / (1 + unit.hit_index)
+            if wanted is not None and not wanted.search(_meaning_text(unit, units)):
+                typed[id(unit)] = ANSWER_TYPE_PENALTY
+            unit.score = typed[id(unit)] * (w_lexical * unit.lexical + w_prior / (1 + unit.hit_index))
         # Embedding sentences is the costly step: for a Dutch question only the lexically most
         # promising units can still win, so only those are embedded.
         candidates = units if foreign else sorted(units, key=lambda u: -u.score)[:DENSE_CANDIDATES]
         vectors = self._cache.embed(self.embedder, [_meaning_text(unit, units) for unit in candidates])
         for unit, similarity in zip(candidates, vectors @ self.embedder.embed_query(question)):
             unit.dense = _dense(similarity)
-            unit.score += w_dense * unit.dense
+            unit.score += typed[id(unit)] * w_dense * unit.dense
         return sorted(units, key=lambda unit: -unit.score)
 
     def support(self, question: str, hits: list[Hit], units: list[Unit],
@@ -307,7 +322,8 @@ class EvidenceScorer:
             "dense_margin": dense - background,
             "coverage": max(found.share, best.lexical),
             "unit_dense": best.dense,
-            "answer_type": float(answer_type_present(question, " ".join(_in_context(best, hits, units)))),
+            # In the unit and its lead-in: a year in the document's title answers no "hoeveel".
+            "answer_type": float(answer_type_present(question, _meaning_text(best, units))),
             "foreign": float(is_foreign(question)),
         }
 

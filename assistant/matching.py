@@ -183,6 +183,25 @@ ANSWER_TYPES = (
 )
 
 
+def asked_answer_type(question: str) -> re.Pattern[str] | None:
+    """What the answer must contain for this question (a number, a date, contact details), or
+    None when any answer may do.
+
+    >>> asked_answer_type("Hoeveel provincies telt Vlaanderen?") is NUMBER
+    True
+    >>> asked_answer_type("Wat doet de VVP?") is None
+    True
+    """
+    if ASKS_NUMBER.search(question):
+        return NUMBER
+    if ASKS_DATE.search(question):
+        return DATE
+    for asks, shows in ANSWER_TYPES:
+        if asks.search(question):
+            return shows
+    return None
+
+
 def answer_type_present(question: str, text: str) -> bool:
     """A "hoeveel" question needs a number in the answer, "wanneer werd ..." a date, a question
     for an e-mail address, phone number, website or postal address one of those.
@@ -194,14 +213,8 @@ def answer_type_present(question: str, text: str) -> bool:
     >>> answer_type_present("Kan ik mijn aangifte per e-mail indienen?", "Dat kan via het loket.")
     True
     """
-    if ASKS_NUMBER.search(question):
-        return bool(NUMBER.search(text))
-    if ASKS_DATE.search(question):
-        return bool(DATE.search(text))
-    for asks, shows in ANSWER_TYPES:
-        if asks.search(question):
-            return bool(shows.search(text))
-    return True
+    wanted = asked_answer_type(question)
+    return wanted is None or bool(wanted.search(text))
 
 
 def is_foreign(question: str) -> bool:
