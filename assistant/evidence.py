@@ -21,7 +21,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from assistant.matching import (
-    answer_type_present, asked_answer_type, coverage, is_foreign, stem_words, surface_words,
+    acronyms_of, answer_type_present, asked_answer_type, coverage, is_foreign, stem_words, surface_words,
 )
 from assistant.models import Hit
 from ingest.sentences import split_sentences
@@ -256,6 +256,7 @@ class EvidenceScorer:
             return []
         weights = self.question_terms(question)
         surface = surface_words(question)
+        acronyms = acronyms_of(question)
         foreign = is_foreign(question)
         w_lexical, w_dense, w_prior = (
             (W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN) if foreign else (W_LEXICAL, W_DENSE, W_PRIOR)
@@ -265,8 +266,8 @@ class EvidenceScorer:
         wanted = asked_answer_type(question)
         typed = {id(unit): 1.0 for unit in units}
         for unit in units:
-            own = coverage(weights, unit.text, surface=surface).share
-            framed = coverage(weights, *_in_context(unit, hits, units), surface=surface).share
+            own = coverage(weights, unit.text, surface=surface, acronyms=acronyms).share
+            framed = coverage(weights, *_in_context(unit, hits, units), surface=surface, acronyms=acronyms).share
             # Terms found only in the frame (title, section, lead-in) count for half.
             unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
             if wanted is not None and not wanted.search(_meaning_text(unit, units)):
@@ -312,7 +313,7 @@ class EvidenceScorer:
         top = hits[best.hit_index]
         weights = self.question_terms(question)
         surface = surface_words(question)
-        found = coverage(weights, top.title, top.section, top.text, surface=surface)
+        found = coverage(weights, top.title, top.section, top.text, surface=surface, acronyms=acronyms_of(question))
         context = context or {}
         # A passage only the lexical channels found is at most as close as the dense channel's last.
         dense = float(top.channels["dense"][1]) if "dense" in top.channels else context.get("dense_floor", 0.0)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.analysis import char_ngrams, stem, word_tokens, words
+from knowledge.analysis import DUTCH_STOPWORDS, char_ngrams, fold, stem, word_tokens, words
 
 # Share of a word's character n-grams that counts it as found: short words ("richt" in
 # "oprichten") need less than compounds, whose parts must all be there ("bouwvergunning" is not
@@ -57,13 +57,43 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(char_ngrams(text))
 
 
-def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] | None = None) -> Coverage:
+# An abbreviation in capitals ("VVP", "WOB"): found in a text that spells it out ("Vereniging van
+# de Vlaamse Provincies", "Wet openbaarheid van bestuur"). Two letters would match by chance.
+ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
+
+
+def acronyms_of(question: str) -> dict[str, str]:
+    """Stem -> letters of the question's abbreviations in capitals.
+
+    >>> acronyms_of("Organiseert de VVP congressen?")
+    {'vvp': 'vvp'}
+    """
+    return {stem(fold(found)): fold(found) for found in ACRONYM.findall(question)}
+
+
+@lru_cache(maxsize=50_000)
+def _initials(text: str) -> str:
+    return "".join(word[0] for word in re.findall(r"[^\W\d_]+", fold(text)) if word not in DUTCH_STOPWORDS)
+
+
+def spelled_out(letters: str, *texts: str) -> bool:
+    """True when consecutive content words of a text start with `letters`.
+
+    >>> spelled_out("vvp", "Vereniging van de Vlaamse Provincies – missie en werking")
+    True
+    """
+    return any(letters in _initials(text) for text in texts)
+
+
+def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] | None = None,
+             acronyms: Mapping[str, str] | None = None) -> Coverage:
     """Share of the question's idf mass found in `texts`, and the terms not found.
 
     A term counts as found when its stem occurs, or when most of its character n-grams do
     (compounds and inflections: "provinciebesturen" in "de besturen van de provincies").
     `surface` maps a stem to the question's word it came from (`surface_words`): character
-    n-grams need the word, not the stem. Each text's analysis is cached: the same passages,
+    n-grams need the word, not the stem. `acronyms` (`acronyms_of`): an abbreviation also
+    counts as found, as a partial match, where a text spells it out. Each text's analysis is cached: the same passages,
     titles and lead-ins come back for every unit of a passage and for related questions.
     """
     surface = surface or {}
@@ -76,6 +106,10 @@ def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] 
     for term, weight in weights.items():
         if term in terms:
             covered += weight
+            continue
+        if acronyms and term in acronyms and spelled_out(acronyms[term], *texts):
+            covered += 0.8 * weight
+            partial.append(term)
             continue
         word = surface.get(term, term)
         term_grams = set(char_ngrams(word)) if len(word) >= 5 else set()

@@ -10,7 +10,10 @@ answers it; a question that only mentions such a thing asks something else.
 
 import pytest
 
-from assistant.matching import answer_type_present, coverage, stem_words, surface_words, terms_of, variant_found
+from assistant.matching import (
+    acronyms_of, answer_type_present, coverage, stem_words, surface_words, terms_of, variant_found,
+)
+from knowledge.analysis import stem
 
 
 def term(word: str) -> str:
@@ -94,3 +97,17 @@ def test_a_question_that_only_mentions_a_detail_asks_something_else(question):
 def test_a_question_for_opening_hours_does_not_need_a_date():
     assert answer_type_present("Wanneer is het provinciaal zwembad open?", "Het zwembad is open van negen tot vijf uur.")
     assert not answer_type_present("Wanneer werd de vereniging opgericht?", "De vereniging telt vijf leden.")
+
+
+def test_an_abbreviation_in_capitals_is_found_where_a_text_spells_it_out():
+    question = "Welke steden zijn lid van de VVSG?"
+    weights = {term: 1.0 for term in stem_words(question) if term in {stem("steden"), stem("vvsg")}}
+    spelled = coverage(weights, "De Vereniging van Vlaamse Steden en Gemeenten telt veel steden.",
+                       acronyms=acronyms_of(question))
+    assert spelled.share > 0.8 and stem("vvsg") in spelled.partial
+    elsewhere = coverage(weights, "Veel steden werken samen in intercommunales.", acronyms=acronyms_of(question))
+    assert stem("vvsg") in elsewhere.missing
+
+
+def test_two_letter_abbreviations_are_not_guessed_from_initials():
+    assert acronyms_of("Wat doet de EU voor provincies?") == {}
