@@ -24,8 +24,8 @@ rescue cross-lingual questions; both measured worse.
 
 Example:
     >>> fuse({"word": [("a", 3.0), ("b", 1.0)], "dense": [("b", 0.9), ("a", 0.5)]},
-    ...      method="rrf")[0][0]
-    'a'
+    ...      method="rrf")[0][0]                  # dense weighs 4 by default
+    'b'
 """
 
 from __future__ import annotations
@@ -209,9 +209,11 @@ def fuse(
     (``k`` for rrf, ``top_n`` for the others). Channels missing from ``weights`` weigh 1.0.
 
     Example:
-        >>> fuse({"word": [("a", 9.0), ("b", 1.0)], "dense": [("b", 0.6), ("a", 0.2)]},
-        ...      lexical_confidence=1.0)[0][:1]
-        ('a',)
+        >>> channels = {"word": [("a", 9.0), ("b", 1.0)], "dense": [("b", 0.6), ("a", 0.2)]}
+        >>> fuse(channels, weights={"word": 1.0, "dense": 1.0}, lexical_confidence=1.0)[0][0]
+        'a'
+        >>> fuse(channels, weights={"word": 1.0, "dense": 1.0}, lexical_confidence=0.1)[0][0]
+        'b'
     """
     if method not in _METHODS:
         raise ValueError(f"unknown fusion method {method!r}; choose from {sorted(_METHODS)}")
