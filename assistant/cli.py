@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant import messages
+from assistant.models import source_label
 from assistant.cli_writing import ProgressBar, follow_job, writing
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -164,7 +165,7 @@ def search(query: Annotated[str, typer.Argument(help="Zoekvraag, of '-' voor é�
             print(json.dumps({"results": [hit.search_json() for hit in hits]}, ensure_ascii=False), flush=True)
             return
         for rank, hit in enumerate(hits, 1):
-            where = " › ".join(part for part in (hit.title, hit.section) if part)
+            where = source_label(hit.title, hit.section)
             page = f" (p. {hit.page})" if hit.page else ""
             console.print(f"[bold]{rank}. {where}{page}[/bold]  [dim]{hit.score:.3f} · {hit.chunk_id}[/dim]")
             console.print(hit.text, markup=False, highlight=False)
@@ -181,9 +182,8 @@ def _print_answer(answer) -> None:
     if sources:
         console.print("\n[bold]Bronnen[/bold]" if answer.citations else "\n[bold]Suggesties[/bold]")
     for citation in sources:
-        where = " › ".join(part for part in (citation.title, citation.section) if part)
-        page = f", p. {citation.page}" if citation.page else ""
-        console.print(f"[{citation.n}] {where}{page} — {citation.source}", markup=False, highlight=False)
+        where = source_label(citation.title, citation.section, citation.page)
+        console.print(f"[{citation.n}] {where} — {citation.source}", markup=False, highlight=False)
         console.print(f"    “{citation.quote}”", markup=False, highlight=False)
 
 

@@ -19,33 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.privacy import PersonalDataMasker, mask_found
+from ingest.wordlists import POINTING_BACK, QUESTION_WORDS, REFERRING
 from knowledge.analysis import words
 
 log = logging.getLogger(__name__)
 
-# Pronominal adverbs always point back to the previous turn ("Wie zit daarin?").
-POINTING_BACK = frozenset(
-    """
-    daarin daarvan daarover daarmee daarbij daarvoor daaraan daarop daaruit daarna hierin hiervan hierover
-    hiermee hiervoor hieraan hierbij erin ervan erover ermee erbij ervoor eraan erop eruit
-    """.split()
-)
-# Pronouns and openers point back only in a short follow-up ("En wie zit in die commissies?").
-REFERRING = frozenset(
-    """
-    die dat deze dit ze zij hij hem haar hun hen zijn er daar hier en ook nog dan
-    it they them their its this that those these there and also
-    il elle ils elles leur leurs cela ça et aussi
-    """.split()
-)
-# Question words and light verbs carry no topic; they are not carried over.
-QUESTION_WORDS = frozenset(
-    """
-    waaruit waarin waarvoor waarmee waarover waarop hoeveel welke welk wat wie waar wanneer waarom hoe
-    bestaan bestaat doet doen gebeurt kan kunnen moet moeten mag mogen zit zitten staat staan heet
-    what which who where when why how does do is are
-    """.split()
-)
 SHORT_FOLLOW_UP = 3  # content words
 
 

@@ -25,6 +25,7 @@ from assistant.matching import (
 )
 from assistant.models import Hit
 from ingest.sentences import split_sentences
+from ingest.wordlists import QUESTION_OPENERS, QUESTION_TERM_WORDS, V2_OPENERS
 from knowledge.analysis import word_tokens
 from knowledge.embeddings import Embedder
 
@@ -80,24 +81,9 @@ GENERIC_SUPPORT_MODEL = SUPPORT_MODELS["multilingual-e5-small-q4"]
 DENSE_CANDIDATES = 6
 ANSWER_TYPE_PENALTY = 0.5
 FINITE_VERB_WEIGHT = 0.3
-# Question words after which a Dutch question's finite verb follows directly (verb second).
-V2_OPENERS = frozenset("wie wat waar wanneer waarom waaruit waarin waarvoor waarmee waarover".split())
 CONTEXT_WEIGHT = 0.5
-# Question words and light verbs: they say what kind of answer is wanted, not what it is about.
-QUESTION_TERMS = frozenset(
-    word_tokens(
-        "waaruit waarin waarvoor waarmee waarover waarop waarom waar wanneer hoeveel hoe welke welk wat wie "
-        "bestaan bestaat bestond doet doen deed gebeurt gebeurde kan kunnen moet moeten mag mogen "
-        "zit zitten staat staan heet heten gaat gaan krijg krijgt krijgen vind vindt graag weten "
-        "rol speelt spelen betekent betekenen houdt binnen tussen via per sinds tijdens vlakbij dichtbij "
-        "word wordt worden werd werden bent hebt kun kunt wil wilt zal zult hoog lang groot veel vaak duur ver oud "
-        "daarin daarvan daarover daarmee daarbij daarvoor hierin hiervan hierover hiermee erin ervan erover ermee"
-    )
-)
-QUESTION_OPENERS = frozenset(
-    "wat wie welke welk waar wanneer waarom hoe hoeveel waaruit waarin waarvoor waarmee waarover "
-    "what who which where when why how quel quelle quels quelles qui que où quand pourquoi comment".split()
-)
+# Question words and light verbs, stemmed like the question's terms.
+QUESTION_TERMS = frozenset(term for word in QUESTION_TERM_WORDS for term in word_tokens(word))
 class TermStats(Protocol):
     """Document frequencies of analysed terms (the knowledge base's word index)."""
 

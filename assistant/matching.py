@@ -19,26 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.analysis import DUTCH_STOPWORDS, char_ngrams, fold, stem, word_tokens, words
+from ingest.wordlists import DUTCH_FUNCTION_WORDS, DUTCH_STOPWORDS, ENGLISH_FUNCTION_WORDS, FRENCH_FUNCTION_WORDS
+from knowledge.analysis import char_ngrams, fold, stem, word_tokens, words
 
 # Share of a word's character n-grams that counts it as found: short words ("richt" in
 # "oprichten") need less than compounds, whose parts must all be there ("bouwvergunning" is not
 # found by "vergunning", "provinciebesturen" is by "besturen van de provincies").
 PARTIAL_MATCH_SHORT, PARTIAL_MATCH_LONG, SHORT_WORD = 0.5, 0.7, 7
 
-DUTCH_FUNCTION_WORDS = frozenset("de het een en van is zijn wat wie welke hoe waar wanneer waarom ik je u er in op voor met niet ook".split())
-ENGLISH_FUNCTION_WORDS = frozenset(
-    """
-    the a an and of is are was what who which how where when why does do did can could should would in on for
-    with to this that it its their there
-    """.split()
-)
-FRENCH_FUNCTION_WORDS = frozenset(
-    """
-    le la les un une des du est sont que qui quel quelle quels quelles comment pourquoi où quand fait font
-    avec pour dans sur au aux ce cette ces et
-    """.split()
-)
 
 @dataclass(frozen=True)
 class Coverage:

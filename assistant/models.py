@@ -6,6 +6,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+# Re-exported so ui/ builds its source labels through assistant/, never from ingest/.
+from ingest.models import source_label as source_label
+
 UPLOAD_PREFIX = "upload:"
 
 

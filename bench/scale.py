@@ -32,7 +32,7 @@ import numpy as np
 
 from bench.corpus import GENERATOR_VERSION, DocumentGenerator, sentence_key, sentences_of
 from bench.data import bench_cache_dir, policyqa_corpus, regeerakkoord_corpus
-from ingest.models import Chunk
+from ingest.models import SECTION_SEPARATOR, Chunk
 from ingest.pipeline import load_document
 from knowledge.analysis import ANALYSIS_VERSION
 from knowledge.base import KnowledgeBase
@@ -84,7 +84,7 @@ class SentenceVectors:
 
 def _pieces(chunk: Chunk) -> list[tuple[str, str]]:
     """(key, text) of the title parts, section and sentences that make up a chunk."""
-    head = [part for piece in (chunk.title, chunk.section) for part in piece.replace(" › ", ": ").split(": ")]
+    head = [part for piece in (chunk.title, chunk.section) for part in piece.replace(SECTION_SEPARATOR, ": ").split(": ")]
     texts = [part.strip() for part in head if part.strip()]
     for line in chunk.text.split("\n"):
         texts.extend(sentences_of(line))

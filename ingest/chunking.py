@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.models import SECTION_SEPARATOR
 from ingest.sentences import split_sentences
 from ingest.structure import Block
 
-SECTION_SEPARATOR = " › "
 _LEAD_IN_END = ":"
 LIST_STRETCH = 2
 

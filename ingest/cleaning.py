@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ingest import patterns
 from ingest.furniture import remove_page_furniture
+from ingest.wordlists import COORDINATORS
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,6 @@ _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 )
 _HYPHENATED_END = re.compile(r"(?<=[^\W\d_])-$|(?<=\d)-$")
-# A line ending in "ervarings-" followed by "en …" is a real compound ellipsis, not a break.
-_COORDINATORS = {"en", "of", "tot", "noch", "als", "en/of", "and", "or"}
 _TABLE_CELL = " | "
 _MIN_WRAP_WIDTH = 40
 
@@ -120,7 +119,7 @@ def _glue(previous: str, following: str) -> str:
     if not _HYPHENATED_END.search(previous):
         return f"{previous} {following}"
     next_word = following.split(" ", 1)[0].lower()
-    if next_word in _COORDINATORS:
+    if next_word in COORDINATORS:
         return f"{previous} {following}"  # "ervarings- en kennisuitwisseling"
     before_hyphen = previous[-2]
     if not following[0].islower() or before_hyphen.isupper() or before_hyphen.isdigit():

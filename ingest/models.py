@@ -12,9 +12,23 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Between the levels of a section path ("Hoofdstuk 2 › Artikel 5") and between title and section.
+SECTION_SEPARATOR = " › "
+
+
+def source_label(title: str, section: str, page: int | None = None, page_label: str = "p. {page}") -> str:
+    """Where a passage stands, as readers see it: 'Title › Section', with its page when known.
+
+    >>> source_label("Statuten", "Artikel 5", 3), source_label("", "Artikel 5")
+    ('Statuten › Artikel 5, p. 3', 'Artikel 5')
+    """
+    label = SECTION_SEPARATOR.join(part for part in (title, section) if part)
+    return f"{label}, {page_label.format(page=page)}" if page else label
+
+
 def contextual_text(title: str, section: str, text: str) -> str:
     """What the indices see: title and section path give a passage its context."""
-    head = " › ".join(part for part in (title, section) if part)
+    head = source_label(title, section)
     return f"{head}\n{text}" if head else text
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.wordlists import LOWERCASE_PARTICLES
+
 BULLET = "•"
 
 # Symbol bullets, including the private-use glyphs Word's Symbol font leaves in PDF text.
@@ -49,10 +51,6 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"[.!?…:;][’'\"”)\]]*$")
-_LOWERCASE_PARTICLES = {
-    "de", "het", "een", "van", "en", "der", "den", "voor", "in", "op", "met", "te", "tot",
-    "aan", "bij", "of", "om", "over", "uit", "per", "naar", "als", "door", "the", "and", "of",
-}
 
 
 @dataclass(frozen=True)
@@ -168,6 +166,6 @@ def looks_like_title(line: str) -> bool:
     if len(letters) >= 3 and all(c.isupper() for c in letters):
         return True
     return all(
-        word[0].isupper() or not word[0].isalpha() or word.lower() in _LOWERCASE_PARTICLES
+        word[0].isupper() or not word[0].isalpha() or word.lower() in LOWERCASE_PARTICLES
         for word in words
     )

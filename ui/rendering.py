@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote as url_quote
 
+from assistant import models
 from ui import labels
 
 # One translation table per context, applied in a single pass so no entity is escaped twice.
@@ -68,9 +69,9 @@ def highlight_quote(passage: str, quote: str) -> str:
 
 def source_label(citation: Citation) -> str:
     """'Title › Section, p. 3' as plain text."""
-    label = " › ".join(str(part) for part in (citation.get("title"), citation.get("section")) if part)
-    page = citation.get("page")
-    return f"{label}, {labels.PAGE.format(page=page)}" if page else label
+    return models.source_label(
+        str(citation.get("title") or ""), str(citation.get("section") or ""), citation.get("page"), labels.PAGE
+    )
 
 
 # ---- chat messages ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.models import Citation, Hit
+from assistant.models import Citation, Hit, source_label
 
 SYSTEM_PROMPT = """Je bent de VVP-assistent van de Vereniging van de Vlaamse Provincies.
 Beantwoord de vraag uitsluitend op basis van de genummerde bronnen hieronder.
@@ -65,9 +65,7 @@ class CheckedAnswer:
 def format_sources(hits: list[Hit]) -> str:
     blocks = []
     for number, hit in enumerate(hits, start=1):
-        where = " › ".join(part for part in (hit.title, hit.section) if part)
-        page = f", p. {hit.page}" if hit.page else ""
-        blocks.append(f"[{number}] {where}{page}\n{hit.text}")
+        blocks.append(f"[{number}] {source_label(hit.title, hit.section, hit.page)}\n{hit.text}")
     return "\n\n".join(blocks)
 
 

@@ -18,7 +18,7 @@ from slowapi import Limiter
 from assistant import messages
 from assistant.api.schemas import ChatCompletionRequest
 from assistant.container import Container
-from assistant.models import Answer
+from assistant.models import Answer, source_label
 from assistant.service import InvalidQuestion
 
 MODEL = "vvp-assistent"
@@ -38,9 +38,8 @@ def sources_block(answer: Answer) -> str:
         return ""
     lines = ["", "", messages.SOURCES_HEADING]
     for citation in answer.citations:
-        where = " › ".join(part for part in (citation.title, citation.section) if part)
-        page = f", {messages.SOURCE_PAGE.format(page=citation.page)}" if citation.page else ""
-        lines.append(f"[{citation.n}] {where}{page} — {citation.source}")
+        where = source_label(citation.title, citation.section, citation.page, messages.SOURCE_PAGE)
+        lines.append(f"[{citation.n}] {where} — {citation.source}")
     return "\n".join(lines)
 
 

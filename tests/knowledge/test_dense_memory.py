@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from ingest.models import Chunk
-from knowledge.dense_memory import DenseSnapshot
+from knowledge.chunk_cache import ChunkCache
+from knowledge.dense_memory import DenseMemory, DenseSnapshot
 from knowledge.vector_store import VectorStore, make_client
 
 DIM = 16
@@ -146,7 +147,7 @@ def test_a_query_during_a_write_asks_chroma_instead_of_waiting(tmp_path):
     held, release = threading.Event(), threading.Event()
 
     def writer_holding_the_lock():
-        with store._memory_lock:  # as add() does while it writes to Chroma
+        with store.memory.lock:  # as add() does while it writes to Chroma
             held.set()
             release.wait(10)
 
@@ -163,3 +164,75 @@ def test_a_query_during_a_write_asks_chroma_instead_of_waiting(tmp_path):
         thread.join()
     store.query(query, 3)
     assert store.in_memory
+
+
+class FakeCollection:
+    """A collection as `DenseMemory` reads it; `reads` counts the full reads."""
+
+    def __init__(self, count: int, version: str = "v1"):
+        self.ids = [f"c{i}" for i in range(count)]
+        self.versions = [version]
+        self.reads = 0
+
+    def read_version(self) -> str:
+        return self.versions[0] if len(self.versions) == 1 else self.versions.pop(0)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def pages(self, include):
+        self.reads += 1
+        page = {"ids": self.ids, "embeddings": np.eye(len(self.ids), DIM, dtype=np.float32)}
+        if "documents" in include:
+            page |= {"documents": [f"tekst {cid}" for cid in self.ids], "metadatas": [{"title": cid} for cid in self.ids]}
+        yield page
+
+
+def test_dense_memory_loads_once_and_brings_small_collections_passages_along():
+    cache = ChunkCache(size=10)
+    memory, collection = DenseMemory(100, cache), FakeCollection(3)
+    snapshot = memory.current(collection)
+    assert snapshot.ids == ["c0", "c1", "c2"] and memory.current(collection) is snapshot
+    assert collection.reads == 1
+    assert cache.get_many(["c1"])["c1"].text == "tekst c1"
+
+
+def test_dense_memory_drops_its_snapshot_when_another_version_is_seen():
+    memory, collection = DenseMemory(100, ChunkCache()), FakeCollection(3)
+    memory.current(collection)
+    memory.observe("v1")
+    assert memory.snapshot is not None
+    memory.observe("v2")  # another process wrote
+    assert memory.snapshot is None
+    memory.upserted(["c9"], np.ones((1, DIM), np.float32), "v3")  # nothing to update: stays unloaded
+    assert memory.snapshot is None
+
+
+def test_dense_memory_follows_own_writes_until_the_limit():
+    memory, collection = DenseMemory(4, ChunkCache()), FakeCollection(3)
+    memory.current(collection)
+    memory.upserted(["c3"], np.ones((1, DIM), np.float32), "v2")
+    assert memory.snapshot.ids == ["c0", "c1", "c2", "c3"] and memory.snapshot.version == "v2"
+    memory.without({"c0"}, "v3")
+    assert memory.snapshot.ids == ["c1", "c2", "c3"]
+    memory.upserted(["c4", "c5"], np.ones((2, DIM), np.float32), "v4")
+    assert memory.snapshot is None  # five chunks: above the limit
+    assert memory.current(FakeCollection(5, "v4")) is None
+
+
+def test_dense_memory_reads_a_too_large_collection_again_only_after_a_new_version():
+    memory, collection = DenseMemory(2, ChunkCache()), FakeCollection(3)
+    assert memory.current(collection) is None and memory.current(collection) is None
+    assert collection.reads == 0
+    collection.ids.pop()
+    assert memory.current(collection) is None  # still the version it was too large at
+    memory.observe("v2")
+    collection.versions = ["v2"]
+    assert memory.current(collection).ids == ["c0", "c1"]
+
+
+def test_dense_memory_discards_a_load_that_another_write_overtook():
+    memory, collection = DenseMemory(100, ChunkCache()), FakeCollection(3)
+    collection.versions = ["v1", "v2", "v2"]  # the version changed while the pages were read
+    assert memory.current(collection) is None
+    assert memory.current(collection).version == "v2"
