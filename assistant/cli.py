@@ -1,4 +1,8 @@
-"""The `vvp` command line: ingest, documents, delete, search, ask, chat, eval, serve."""
+"""The `vvp` command line: ingest, documents, delete, search, ask, chat, eval.
+
+`vvp serve` is added by the package that composes the server (`server.cli`, the console
+script's entry point), since serving the chat page is above this layer.
+"""
 
 from __future__ import annotations
 
@@ -99,11 +103,10 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
             rows = [(r["filename"], r["status"], r["chunks"], r["reason"]) for r in status["results"]]
             removed, seconds = status["removed"], (status["finished_at"] or 0) - status["created_at"]
         else:
-            kb = _container(settings).kb
             with ProgressBar(err) as progress:
-                report = kb.ingest(existing, progress=progress)
+                report, removed = _container(settings).documents.ingest_now(existing, progress, prune=prune)
             rows = [(r.path, r.status, r.chunks, r.reason) for r in report.results]
-            removed, seconds = (kb.prune() if prune else []), report.seconds
+            seconds = report.seconds
     table = Table(title="Resultaat")
     for column in ("Bestand", "Status", "Fragmenten", "Reden"):
         table.add_column(column)
@@ -126,7 +129,7 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
 @app.command()
 def documents(as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")] = False):
     """Toon de opgeslagen documenten."""
-    records = _container().kb.documents()
+    records = _container().documents.list()
     if as_json:
         print(json.dumps({"documents": [vars(r) for r in records]}, ensure_ascii=False))
         return
@@ -143,7 +146,8 @@ def delete(document_id: str):
     """Verwijder één document uit de kennisbank (via `vvp serve` als die op deze datamap draait)."""
     settings = _settings()
     with writing(settings, err) as server:
-        deleted = server.delete(document_id) if server is not None else _container(settings).kb.delete(document_id)
+        documents = None if server is not None else _container(settings).documents
+        deleted = server.delete(document_id) if server is not None else documents.delete(document_id)
     if not deleted:
         err.print(f"[red]Document '{document_id}' bestaat niet.[/red]")
         raise typer.Exit(1)
@@ -255,7 +259,7 @@ def reindex():
             failed = sum(1 for r in results if r["status"] == "failed")
         else:
             with ProgressBar(err) as progress:
-                report = _container(settings, allow_model_switch=True).kb.reindex(progress)
+                report = _container(settings, allow_model_switch=True).documents.reindex_now(progress)
             chunks, failed = report.chunks, report.count("failed")
     console.print(f"{chunks} fragmenten opnieuw ingelezen, {failed} mislukt.")
 
@@ -277,52 +281,6 @@ def evaluate(
     evaluation_report.run(questions, list(docs or []), split, role, leave_out, retrieval_only, output, console)
 
 
-@app.command()
-def serve(host: Annotated[Optional[str], typer.Option(help="Adres (standaard VVP_HOST).")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Poort (standaard VVP_PORT).")] = None):
-    """Start de API, de chatinterface en de widget."""
-    import uvicorn
-
-    from assistant.api.app import create_app
-    from assistant.container import Container
-    from assistant.local_server import local_url
-    from assistant.settings import Settings
-
-    settings = Settings()
-    host, port = host or settings.host, port or settings.port
-    logging.basicConfig(level=os.environ.get("VVP_LOG_LEVEL", "INFO"), format="%(levelname)s %(name)s: %(message)s")
-    if not settings.chroma_url:  # the server of an embedded data dir is its one writer (see knowledge.writer_lock)
-        _hold_writer_lock(settings)
-    container = Container(settings)
-    _check_embedding_model(container)
-    application = create_app(settings, container, serve_url=local_url(host, port),
-                             on_ready=lambda: console.print(f"VVP-assistent klaar op http://{host}:{port}"))
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=settings.log_questions)
-
-
-def _hold_writer_lock(settings) -> None:
-    """Take the data dir's writer lock for the server's life (waiting for a command that writes)."""
-    from knowledge.writer_lock import WriterLock
-
-    lock = WriterLock(settings.data_dir)
-    if not lock.try_acquire():
-        err.print(messages.CLI_WRITER_WAITING.format(pid=lock.holder_pid() or "?"))
-        lock.acquire()
-
-
-def _check_embedding_model(container) -> None:
-    """Stop with the Dutch message when the stored vectors are another model's (before serving)."""
-    from knowledge.vector_store import EmbeddingMismatch
-
-    try:
-        container.kb
-    except EmbeddingMismatch as error:
-        err.print(f"[red]{error}[/red]")
-        raise typer.Exit(2)
-    except Exception:  # an unreachable Chroma server: the app starts degraded and says so on /health
-        pass
-
-
 def main() -> None:
     """The `vvp` command; a knowledge base built with another embedding model is a clear message."""
     from knowledge.vector_store import EmbeddingMismatch
@@ -334,5 +292,5 @@ def main() -> None:
         sys.exit(2)
 
 
-if __name__ == "__main__":  # python -m assistant.cli
+if __name__ == "__main__":  # python -m assistant.cli (without `serve`: python -m server.cli)
     main()

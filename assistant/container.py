@@ -79,7 +79,7 @@ class Container:
     @cached_property
     def scorer(self) -> EvidenceScorer:
         # Looked up on each use: a reset of the knowledge base replaces the index.
-        return EvidenceScorer(self.sentence_embedder, lambda: self.kb.lexical.indexes["word"],
+        return EvidenceScorer(self.sentence_embedder, lambda: self.kb.term_stats(),
                               dense_model=self.embedder.model_id)
 
     @cached_property

@@ -1,29 +1,33 @@
-"""Adding, re-reading and deleting documents: the one flow behind the API, the Beheer tab and the CLI.
+"""Documents: list, read, upload, ingest, reindex and delete; the one flow behind the API, the
+Beheer tab and the CLI.
 
 Uploads are kept as `data_dir/files/upload-<uuid><suffix>` and ingested with
 `source="upload:<name>"`, so every entry point produces the same documents and download links.
-Ingests run as background jobs (`assistant.jobs`), one at a time.
+Ingests run as background jobs (`assistant.jobs`), one at a time; the CLI, when no server runs,
+does the same work in the foreground (`ingest_now`, `reindex_now`).
 
 >>> documents = DocumentService(kb_provider, settings, JobRunner())      # doctest: +SKIP
->>> job = documents.upload([documents.stage_copy(Path("nota.pdf"))])     # doctest: +SKIP
->>> documents.jobs.wait(job.job_id).results                             # doctest: +SKIP
+>>> batch = documents.upload_paths([Path("nota.pdf")])                   # doctest: +SKIP
+>>> documents.jobs.wait(batch.job.job_id).results                        # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import shutil
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from assistant import messages
 from assistant.jobs import Job, JobRunner
 from assistant.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.records import IngestItem, IngestResult
+from knowledge.manifest import DocumentRecord
+from knowledge.records import IngestItem, IngestReport, IngestResult, Progress
+from knowledge.vector_store import StoredChunk
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,18 @@ def safe_name(name: str | None) -> str:
     return name or "bestand"
 
 
+_COPY_BLOCK = 1024 * 1024
+MAX_ID_CHARS = 200  # longer ids are never ours: refused before any lookup
+
+
+class NoFilesToUpload(ValueError):
+    """An upload without any file."""
+
+    def __init__(self) -> None:
+        super().__init__(messages.UPLOAD_NO_FILES)
+        self.message = messages.UPLOAD_NO_FILES
+
+
 @dataclass(frozen=True)
 class StagedFile:
     """An uploaded file saved under data_dir/files, waiting for its job."""
@@ -46,47 +62,110 @@ class StagedFile:
     path: Path
 
 
+@dataclass(frozen=True)
+class UploadBatch:
+    """What an upload started: the job ingesting the accepted files (None when every file was
+    refused) and the refused files (too large), which the job reports as failed too."""
+
+    job: Job | None
+    refused: list[IngestResult] = field(default_factory=list)
+
+
 class DocumentService:
-    """Upload, ingest, reindex and delete through one job runner."""
+    """Read, upload, ingest, reindex and delete documents; writes run through one job runner."""
 
     def __init__(self, kb: Callable[[], KnowledgeBase], settings: Settings, jobs: JobRunner):
+        """`kb` is called on each use: a knowledge base that cannot be opened yet (Chroma down)
+        does not stop the service from being built."""
         self._kb = kb
         self.settings = settings
         self.jobs = jobs
 
     @property
-    def kb(self) -> KnowledgeBase:
+    def _knowledge(self) -> KnowledgeBase:
         return self._kb()
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def list(self) -> list[DocumentRecord]:
+        """The documents ready to answer from."""
+        return self._knowledge.documents()
+
+    def get(self, document_id: str) -> DocumentRecord | None:
+        """One ready document, or None (unknown, still being written, or an id that is never ours)."""
+        if len(document_id) > MAX_ID_CHARS:
+            return None
+        record = self._knowledge.record(document_id)
+        return record if record is not None and record.status == "ready" else None
+
+    def passages(self, document_id: str) -> list[StoredChunk]:
+        """A document's chunks in reading order."""
+        return self._knowledge.chunks_of(document_id)
+
+    def original_file(self, record: DocumentRecord) -> Path | None:
+        """The kept original of a document, when there is one inside the data dir."""
+        path = Path(record.stored_path) if record.stored_path else None
+        return path if path is not None and self._knowledge.owns(path) else None
+
+    def stats(self) -> dict[str, int]:
+        return self._knowledge.stats()
 
     # ---- uploads -----------------------------------------------------------------------------
 
-    def staging_path(self, name: str) -> Path:
-        """Where an upload called `name` (already `safe_name`d) is kept."""
-        uploads = self.kb.data_dir / "files"
+    def upload(self, files: Iterable[tuple[str | None, BinaryIO]]) -> UploadBatch:
+        """Keep each (file name, readable binary) and ingest the accepted ones in one job.
+
+        Raises `NoFilesToUpload` for an empty upload; a file over `max_upload_mb` is refused.
+        """
+        staged, refused = [], []
+        for name, source in files:
+            kept = self._stage(name, source)
+            (staged if isinstance(kept, StagedFile) else refused).append(kept)
+        if not staged and not refused:
+            raise NoFilesToUpload()
+        if not staged:
+            return UploadBatch(None, refused)
+        return UploadBatch(self._submit(staged, refused), refused)
+
+    def upload_paths(self, paths: Iterable[Path]) -> UploadBatch:
+        """`upload` for files of this machine (what Gradio hands the Beheer tab)."""
+        paths = [Path(path) for path in paths]
+        handles = [path.open("rb") for path in paths]
+        try:
+            return self.upload(zip([path.name for path in paths], handles))
+        finally:
+            for handle in handles:
+                handle.close()
+
+    def _stage(self, name: str | None, source: BinaryIO) -> StagedFile | IngestResult:
+        """Copy an upload into data_dir/files; a file over the limit is refused and not kept."""
+        name = safe_name(name)
+        stored = self._staging_path(name)
+        written, limit = 0, self.settings.max_upload_bytes
+        with stored.open("wb") as target:
+            while block := source.read(_COPY_BLOCK):
+                written += len(block)
+                if written > limit:
+                    break
+                target.write(block)
+        if written > limit:
+            stored.unlink(missing_ok=True)
+            reason = messages.UPLOAD_TOO_LARGE.format(name=name, limit=f"{self.settings.max_upload_mb:g}")
+            return IngestResult(name, "failed", reason=reason, http_status=413)
+        return StagedFile(name, stored)
+
+    def _staging_path(self, name: str) -> Path:
+        uploads = self._knowledge.data_dir / "files"
         uploads.mkdir(parents=True, exist_ok=True)
         return uploads / f"upload-{uuid.uuid4().hex}{Path(name).suffix.lower()[:12]}"
 
-    def too_large(self, name: str) -> IngestResult:
-        reason = messages.UPLOAD_TOO_LARGE.format(name=name, limit=f"{self.settings.max_upload_mb:g}")
-        return IngestResult(name, "failed", reason=reason, http_status=413)
-
-    def stage_copy(self, path: Path, name: str | None = None) -> StagedFile | IngestResult:
-        """Copy a local file (a Gradio upload) into data_dir/files, or refuse it when too large."""
-        name = safe_name(name or path.name)
-        if path.stat().st_size > self.settings.max_upload_bytes:
-            return self.too_large(name)
-        stored = self.staging_path(name)
-        shutil.copyfile(path, stored)
-        return StagedFile(name, stored)
-
-    def upload(self, staged: list[StagedFile], refused: list[IngestResult] | None = None) -> Job:
-        """Ingest staged uploads in a job; `refused` files (too large) are reported as failed."""
+    def _submit(self, staged: list[StagedFile], refused: list[IngestResult]) -> Job:
         items = [IngestItem(f.path, source=f"upload:{f.name}", original_name=f.name, stored_path=f.path)
                  for f in staged]
 
         def work(job: Job) -> list[IngestResult]:
             try:
-                return self.kb.ingest(items, job.progress).results
+                return self._knowledge.ingest(items, job.progress).results
             finally:
                 self._drop_unused(staged)
 
@@ -94,7 +173,7 @@ class DocumentService:
 
     def _drop_unused(self, staged: list[StagedFile]) -> None:
         """Keep only files that back a stored document (a failed or unchanged upload leaves none)."""
-        used = {record.stored_path for record in self.kb.manifest.all()}
+        used = self._knowledge.stored_paths()
         for file in staged:
             if str(file.path) not in used:
                 file.path.unlink(missing_ok=True)
@@ -102,10 +181,10 @@ class DocumentService:
     def drop_orphan_uploads(self) -> list[str]:
         """Remove kept uploads no document refers to: what a job cut short by a crash staged.
         Only the writer of the data dir may call this (at start, before any job)."""
-        uploads = self.kb.data_dir / "files"
+        uploads = self._knowledge.data_dir / "files"
         if not uploads.is_dir():
             return []
-        used = {record.stored_path for record in self.kb.manifest.all()}
+        used = self._knowledge.stored_paths()
         orphans = [path for path in uploads.glob("upload-*") if str(path) not in used]
         for path in orphans:
             path.unlink(missing_ok=True)
@@ -115,22 +194,31 @@ class DocumentService:
 
     # ---- folders, reindex, delete --------------------------------------------------------------
 
+    def ingest_now(self, paths: list[Path], progress: Progress | None = None, *, cwd: Path | None = None,
+                   prune: bool = False) -> tuple[IngestReport, list[str]]:
+        """Ingest files and folders of this machine here and now; the report and the pruned ids."""
+        knowledge = self._knowledge
+        report = knowledge.ingest(paths, progress, cwd=cwd)
+        return report, (knowledge.prune(cwd) if prune else [])
+
     def ingest_paths(self, paths: list[Path], *, cwd: Path | None = None, prune: bool = False) -> Job:
-        """Ingest files and folders of this machine (what `vvp ingest` hands to a running server)."""
+        """`ingest_now` as a job (what `vvp ingest` hands to a running server)."""
 
         def work(job: Job) -> list[IngestResult]:
-            results = self.kb.ingest(paths, job.progress, cwd=cwd).results
-            if prune:
-                job.removed = self.kb.prune(cwd)
-            return results
+            report, job.removed = self.ingest_now(paths, job.progress, cwd=cwd, prune=prune)
+            return report.results
 
         return self.jobs.submit("ingest", work)
 
+    def reindex_now(self, progress: Progress | None = None) -> IngestReport:
+        """Rebuild every document from its kept file (after a change of embedding model)."""
+        return self._knowledge.reindex(progress)
+
     def reindex(self) -> Job:
-        return self.jobs.submit("reindex", lambda job: self.kb.reindex(job.progress).results)
+        return self.jobs.submit("reindex", lambda job: self.reindex_now(job.progress).results)
 
     def delete(self, document_id: str) -> bool:
         """Remove one document now (a delete is quick and needs no job). False if unknown."""
-        removed = len(document_id) <= 200 and self.kb.delete(document_id)
+        removed = len(document_id) <= MAX_ID_CHARS and self._knowledge.delete(document_id)
         log.info("delete %s: %s", document_id[:80], "done" if removed else "unknown")
         return removed

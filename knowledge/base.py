@@ -13,6 +13,7 @@ from typing import Iterable
 
 from knowledge.ingestion import EMBED_BATCH, IngestOptions, Ingestion
 from knowledge.kept_files import KeptFiles
+from knowledge.lexical import LexicalIndex
 from knowledge.lexical_channels import LexicalChannels
 from knowledge.manifest import DocumentRecord, Manifest
 from knowledge.records import Filters, IngestItem, IngestReport, IngestResult, Progress
@@ -125,6 +126,22 @@ class KnowledgeBase:
 
     def documents(self) -> list[DocumentRecord]:
         return self.manifest.all(status="ready")
+
+    def record(self, document_id: str) -> DocumentRecord | None:
+        """The manifest row of one document, whatever its status."""
+        return self.manifest.get(document_id)
+
+    def stored_paths(self) -> set[str]:
+        """The kept files (under data_dir/files) that back a document."""
+        return {record.stored_path for record in self.manifest.all() if record.stored_path}
+
+    def term_stats(self) -> LexicalIndex:
+        """The word index: document frequencies of terms, for the evidence scorer."""
+        return self.lexical.indexes["word"]
+
+    def ping(self) -> None:
+        """Raise when the vector store cannot be reached (a cheap count)."""
+        self.vectors.count()
 
     def chunks_of(self, document_id: str) -> list[StoredChunk]:
         stored = self.vectors.get(self.vectors.ids_of_document(document_id))

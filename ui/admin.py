@@ -1,14 +1,13 @@
 """The "Beheer" tab: upload, list and delete documents, behind the admin token.
 
-Uploads go through the same document service and job runner as `POST /api/documents`
-(`assistant/documents.py`): the file is kept as `data_dir/files/upload-<uuid><suffix>` and
+Everything goes through the same document service and job runner as `/api/documents`
+(`assistant/documents.py`), and the token check is the API's (`assistant/admin_token.py`): a file is kept as `data_dir/files/upload-<uuid><suffix>` and
 ingested in a background job with `source="upload:<name>"`, so both produce the same documents
 and download links. The tab follows the job with a progress bar, then shows the per-file result.
 """
 
 from __future__ import annotations
 
-import hmac
 import html
 import logging
 import time
@@ -17,20 +16,13 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.documents import StagedFile
+from assistant.admin_token import token_matches
 from ui import labels
 
 log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 POLL_SECONDS = 0.3
-
-
-def token_matches(given: str | None, expected: str | None) -> bool:
-    """Constant-time comparison; never true when no token is configured."""
-    if not expected or not given:
-        return False
-    return hmac.compare_digest(given.strip().encode(), expected.encode())
 
 
 def progress_html(done: int, total: int, current: str = "", queued: bool = False, finished: bool = False) -> str:
@@ -82,16 +74,12 @@ class AdminHandlers:
         if not files:
             yield labels.UPLOAD_NONE, gr.skip(), [], gr.skip(), gr.skip(), None
             return
-        documents = self.container.documents
-        staged, refused = [], []
-        for path in files:
-            kept = documents.stage_copy(Path(path))
-            (staged if isinstance(kept, StagedFile) else refused).append(kept)
-        if not staged:
-            rows = [self._row(result) for result in refused]
+        batch = self.container.documents.upload_paths(Path(path) for path in files)
+        if batch.job is None:
+            rows = [self._row(result) for result in batch.refused]
             yield self._summary(rows), gr.update(value="", visible=False), rows, gr.skip(), gr.skip(), None
             return
-        job = documents.upload(staged, refused)
+        job = batch.job
         log.info("admin upload: job %s, %d files", job.job_id, len(files))
         while not job.finished:
             yield (gr.skip(), gr.update(value=progress_html(job.done, job.total, job.current, job.status == "queued"),
@@ -110,8 +98,9 @@ class AdminHandlers:
             return labels.ADMIN_NOT_LOGGED_IN, gr.skip(), gr.skip()
         if not document_id:
             return labels.DELETE_NONE, gr.skip(), gr.skip()
-        record = self.container.kb.manifest.get(document_id)
-        if not self.container.documents.delete(document_id):
+        documents = self.container.documents
+        record = documents.get(document_id)
+        if not documents.delete(document_id):
             return labels.DELETE_UNKNOWN.format(id=document_id[:80]), gr.skip(), gr.skip()
         table, choices = self._documents()
         return labels.DELETE_DONE.format(title=record.title if record else document_id), table, choices
@@ -136,7 +125,7 @@ class AdminHandlers:
         return labels.UPLOAD_SUMMARY.format(**counts)
 
     def _documents(self):
-        records = sorted(self.container.kb.documents(), key=lambda r: r.title.lower())
+        records = sorted(self.container.documents.list(), key=lambda r: r.title.lower())
         table = [[r.title, labels.DOC_TYPE_LABELS.get(r.doc_type, r.doc_type), r.source.removeprefix("upload:"),
                   r.chunks, _date(r.ingested_at), r.document_id] for r in records]
         choices = [(f"{r.title} ({r.document_id})", r.document_id) for r in records]

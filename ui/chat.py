@@ -1,7 +1,7 @@
 """The Gradio chat at "/": streamed, cited answers, sources panel, feedback, draft answers, admin.
 
-The UI talks to the assistant layer (`container.service`, `container.conversations`); only the
-admin tab manages documents through `container.kb`, like the document API does.
+The UI talks to the assistant layer only: `container.service`, `container.conversations`, and
+the admin tab to `container.documents`, the same document service as the document API.
 
 >>> app = mount_ui(FastAPI(), Container(Settings()))     # doctest: +SKIP
 """
@@ -17,10 +17,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
-from assistant import messages  # noqa: E402
+from assistant import DOC_TYPES, Filters, messages  # noqa: E402
 from assistant.service import InvalidQuestion, UnknownConversation  # noqa: E402
-from ingest.models import DOC_TYPES  # noqa: E402
-from knowledge.base import Filters  # noqa: E402
 from ui import labels  # noqa: E402
 from ui.admin import build_admin_tab  # noqa: E402
 from ui.drafts import draft_docx, draft_markdown, new_draft_path  # noqa: E402

@@ -1,4 +1,7 @@
-"""The FastAPI application: API under /api, OpenAI-compatible /v1, /health, /widget.js, chat UI at /.
+"""The API application: routes under /api, OpenAI-compatible /v1, /health and /metrics.
+
+The chat page and the widget are added on top of it by `server.create_app` (the process
+`vvp serve` runs); this factory is the API alone.
 
 >>> app = create_app(Settings())        # doctest: +SKIP
 """
@@ -15,7 +18,6 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
-from fastapi.responses import FileResponse
 
 from assistant.api import metrics, routes_ask, routes_documents, routes_jobs, routes_openai
 from assistant.api.health import HealthProbe
@@ -28,9 +30,7 @@ from assistant.conversation import purge_periodically
 from assistant.privacy import LogMasking
 from assistant.settings import Settings
 from knowledge.writer_lock import WriterLock
-from ui import WIDGET_DIR
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,9 @@ def app_version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: Settings | None = None, container: Container | None = None, *, with_ui: bool = True,
+def create_app(settings: Settings | None = None, container: Container | None = None, *,
                on_ready: Callable[[], None] | None = None, serve_url: str | None = None) -> FastAPI:
-    """The application; `on_ready` is called once models and indices are loaded.
+    """The API application; `on_ready` is called once models and indices are loaded.
 
     With `serve_url` (what `vvp serve` passes: how this machine reaches it) the app is the server
     of its data dir: with embedded Chroma it holds the data dir's writer lock, and it announces
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"],
         )
 
-    probe = HealthProbe(container)
+    probe = HealthProbe(lambda: container.kb, lambda query: container.retriever.search(query, k=1))
     if settings.metrics != "off":
         app.add_middleware(metrics.MetricsMiddleware, metrics=container.metrics)
         app.include_router(metrics.build_router(settings, container.metrics))
@@ -117,23 +117,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                               embedding_model=container.embedder.model_id, answerer=answerer,
                               version=app_version(), detail=detail)
 
-    @app.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
-    def widget() -> FileResponse:
-        return FileResponse(WIDGET_DIR / "widget.js", media_type="application/javascript",
-                            headers={"Cache-Control": "public, max-age=300"})
-
-    @app.api_route("/widget/demo.html", methods=["GET", "HEAD"], include_in_schema=False)
-    def widget_demo() -> FileResponse:
-        return FileResponse(WIDGET_DIR / "demo.html", media_type="text/html")
-
-    app.include_router(routes_ask.build_router(container, limiter))
-    app.include_router(routes_documents.build_router(container, limiter))
-    app.include_router(routes_jobs.build_router(container, registration))
-    app.include_router(routes_openai.build_router(container, limiter))
-    if with_ui:
-        from ui.chat import mount_ui
-
-        app = mount_ui(app, container)
+    app.include_router(routes_ask.build_router(container.settings, limiter))
+    app.include_router(routes_documents.build_router(container.settings, limiter))
+    app.include_router(routes_jobs.build_router(registration))
+    app.include_router(routes_openai.build_router(container.settings, limiter))
     return app
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from assistant import messages
-from assistant.container import Container
+from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -21,20 +22,26 @@ PROBE_TTL_SECONDS = 5.0
 
 
 class HealthProbe:
-    """`check()` gives (status, detail, stats): ("ok", None, ...) or ("degraded", a Dutch reason, ...)."""
+    """`check()` gives (status, detail, stats): ("ok", None, ...) or ("degraded", a Dutch reason, ...).
 
-    def __init__(self, container: Container, ttl: float = PROBE_TTL_SECONDS):
-        self._container = container
+    `knowledge` gives the knowledge base and `search(query)` runs a real retrieval; both are
+    called on each check, since opening either may fail while Chroma is down.
+    """
+
+    def __init__(self, knowledge: Callable[[], KnowledgeBase], search: Callable[[str], object],
+                 ttl: float = PROBE_TTL_SECONDS):
+        self._knowledge = knowledge
+        self._search = search
         self._ttl = ttl
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
         self._search_failure: str | None = None
 
     def check(self) -> tuple[str, str | None, dict[str, int]]:
-        container = self._container
         try:  # cheap, so on every call: an unreachable Chroma shows at once
-            container.kb.vectors.count()
-            stats = container.kb.stats()
+            knowledge = self._knowledge()
+            knowledge.ping()
+            stats = knowledge.stats()
         except Exception as error:
             log.warning("health check: knowledge base unreachable (%s)", type(error).__name__)
             return "degraded", messages.HEALTH_UNREACHABLE, {"documents": 0, "chunks": 0}
@@ -48,7 +55,7 @@ class HealthProbe:
     def _probe(self) -> str | None:
         """None when a real search works, else the Dutch reason."""
         try:
-            self._container.retriever.search(PROBE_QUERY, k=1)
+            self._search(PROBE_QUERY)
         except Exception as error:
             log.warning("health check: search failed (%s: %s)", type(error).__name__, error)
             return messages.HEALTH_SEARCH_FAILED.format(error=type(error).__name__)

@@ -61,7 +61,7 @@ def route_template(scope: Scope) -> str:
 
 def build_router(settings: Settings, metrics: Metrics) -> APIRouter:
     """The `/metrics` route; nothing to include when `VVP_METRICS=off`."""
-    dependencies = [Depends(require_admin(settings))] if settings.metrics == "admin" else []
+    dependencies = [Depends(require_admin)] if settings.metrics == "admin" else []
     router = APIRouter(tags=["status"])
 
     @router.get("/metrics", dependencies=dependencies, summary="Prometheus-metrieken",

@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Iterator
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from slowapi import Limiter
 
@@ -16,10 +16,12 @@ from assistant.api.schemas import (
     AnswerModel, AskRequest, ConversationModel, FeedbackRequest, FeedbackResponse, SearchFilters, SearchRequest,
     SearchResponse, TurnModel,
 )
+from assistant.api.dependencies import get_conversations, get_service
 from assistant.api.errors import is_connection_error
-from assistant.container import Container
+from assistant.conversation import ConversationStore
 from assistant.models import Answer
-from assistant.service import InvalidQuestion, UnknownConversation
+from assistant.service import AssistantService, InvalidQuestion, UnknownConversation
+from assistant.settings import Settings
 from knowledge.base import Filters
 
 log = logging.getLogger(__name__)
@@ -36,9 +38,8 @@ def sse(event: str, data) -> str:
     return f"event: {event}\ndata: {payload}\n\n"
 
 
-def build_router(container: Container, limiter: Limiter) -> APIRouter:
+def build_router(settings: Settings, limiter: Limiter) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["assistent"])
-    settings = container.settings
     limit = limiter.limit(settings.rate_limit)
 
     def log_question(request: Request, question: str) -> None:
@@ -48,27 +49,28 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
 
     @router.post("/search", response_model=SearchResponse, summary="Passages zoeken")
     @limit
-    def search(request: Request, body: SearchRequest) -> SearchResponse:
+    def search(request: Request, body: SearchRequest,
+               service: AssistantService = Depends(get_service)) -> SearchResponse:
         log_question(request, body.query)
-        hits = container.service.search(body.query, body.k, to_filters(body.filters))
+        hits = service.search(body.query, body.k, to_filters(body.filters))
         return SearchResponse(results=[hit.search_json() for hit in hits])
 
     @router.post("/ask", response_model=AnswerModel, summary="Een vraag stellen")
     @limit
-    def ask(request: Request, body: AskRequest) -> dict:
+    def ask(request: Request, body: AskRequest, service: AssistantService = Depends(get_service)) -> dict:
         log_question(request, body.question)
-        answer = container.service.ask(body.question, body.conversation_id, body.k, to_filters(body.filters))
+        answer = service.ask(body.question, body.conversation_id, body.k, to_filters(body.filters))
         return answer.to_json()
 
     @router.post("/ask/stream", summary="Een vraag stellen, antwoord als Server-Sent Events",
                  response_description="Events `token`, `citations`, `done`.")
     @limit
-    def ask_stream(request: Request, body: AskRequest) -> StreamingResponse:
+    def ask_stream(request: Request, body: AskRequest, service: AssistantService = Depends(get_service),
+                   conversations: ConversationStore = Depends(get_conversations)) -> StreamingResponse:
         log_question(request, body.question)
-        service = container.service
         # Validate before streaming starts, so bad input is a 422/404, not a broken stream.
         question = service.clean_question(body.question)
-        if body.conversation_id and not container.conversations.exists(body.conversation_id):
+        if body.conversation_id and not conversations.exists(body.conversation_id):
             raise UnknownConversation(body.conversation_id)
         events = service.ask_stream(question, body.conversation_id, body.k, to_filters(body.filters))
         # Retrieval runs before the first event: a Chroma outage becomes a 503 here, not a broken stream.
@@ -94,8 +96,8 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
 
     @router.post("/feedback", response_model=FeedbackResponse, summary="Feedback op een antwoord")
     @limit
-    def feedback(request: Request, body: FeedbackRequest) -> FeedbackResponse:
-        conversations = container.conversations
+    def feedback(request: Request, body: FeedbackRequest,
+                 conversations: ConversationStore = Depends(get_conversations)) -> FeedbackResponse:
         if not conversations.exists(body.conversation_id):
             raise UnknownConversation(body.conversation_id)
         if not conversations.has_message(body.conversation_id, body.message_id):
@@ -105,8 +107,8 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
 
     @router.get("/conversations/{conversation_id}", response_model=ConversationModel, summary="Een gesprek")
     @limit
-    def conversation(request: Request, conversation_id: str) -> ConversationModel:
-        conversations = container.conversations
+    def conversation(request: Request, conversation_id: str,
+                     conversations: ConversationStore = Depends(get_conversations)) -> ConversationModel:
         if len(conversation_id) > 64 or not conversations.exists(conversation_id):
             raise UnknownConversation(conversation_id)
         turns = [TurnModel(message_id=t.message_id, question=t.question, answer=t.answer, created_at=t.created_at)

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from slowapi import Limiter
 
 from assistant import messages
+from assistant.api.dependencies import get_documents
+from assistant.api.routes_jobs import accepted
 from assistant.api.schemas import (
     ChunkModel, DeleteResponse, DocumentDetail, DocumentList, DocumentModel, JobAccepted, UploadResponse, UploadResult,
 )
-from assistant.api.routes_jobs import accepted
-from assistant.documents import StagedFile, safe_name
 from assistant.api.security import require_admin
-from assistant.container import Container
+from assistant.documents import DocumentService, NoFilesToUpload, safe_name
+from assistant.settings import Settings
+from knowledge.manifest import DocumentRecord
 
 log = logging.getLogger(__name__)
 
-_READ_BLOCK = 1024 * 1024
 _MEDIA_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -31,37 +31,35 @@ _MEDIA_TYPES = {
 }
 
 
-def build_router(container: Container, limiter: Limiter) -> APIRouter:
+def build_router(settings: Settings, limiter: Limiter) -> APIRouter:
     router = APIRouter(prefix="/api/documents", tags=["documenten"])
-    settings = container.settings
-    admin = Depends(require_admin(settings))
+    admin = Depends(require_admin)
     limit = limiter.limit(settings.rate_limit)
-    documents = container.documents
 
-    def record_or_404(document_id: str):
-        record = container.kb.manifest.get(document_id) if len(document_id) <= 200 else None
-        if record is None or record.status != "ready":
+    def ready_or_404(document_id: str, documents: DocumentService = Depends(get_documents)) -> DocumentRecord:
+        record = documents.get(document_id)
+        if record is None:
             raise HTTPException(404, messages.UNKNOWN_DOCUMENT.format(id=document_id[:80]))
         return record
 
     @router.get("", response_model=DocumentList, summary="Alle documenten")
     @limit
-    def list_documents(request: Request) -> DocumentList:
+    def list_documents(request: Request, documents: DocumentService = Depends(get_documents)) -> DocumentList:
         return DocumentList(documents=[
             DocumentModel(document_id=r.document_id, title=r.title, doc_type=r.doc_type, source=r.source,
                           chunks=r.chunks, ingested_at=r.ingested_at)
-            for r in container.kb.documents()
+            for r in documents.list()
         ])
 
     @router.get("/{document_id}", response_model=DocumentDetail, summary="Eén document met zijn passages")
     @limit
-    def document(request: Request, document_id: str) -> DocumentDetail:
-        record = record_or_404(document_id)
+    def document(request: Request, record: DocumentRecord = Depends(ready_or_404),
+                 documents: DocumentService = Depends(get_documents)) -> DocumentDetail:
         passages = [
             ChunkModel(chunk_id=c.chunk_id, section=c.metadata.get("section", ""),
                        page=c.metadata.get("page") if c.metadata.get("page", -1) > 0 else None,
                        position=c.metadata.get("position", 0), text=c.text)
-            for c in container.kb.chunks_of(document_id)
+            for c in documents.passages(record.document_id)
         ]
         return DocumentDetail(document_id=record.document_id, title=record.title, doc_type=record.doc_type,
                               source=record.source, chunks=record.chunks, ingested_at=record.ingested_at,
@@ -69,11 +67,11 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
 
     @router.get("/{document_id}/file", summary="Het originele bestand")
     @limit
-    def original_file(request: Request, document_id: str) -> FileResponse:
-        record = record_or_404(document_id)
-        path = Path(record.stored_path) if record.stored_path else None
-        if path is None or not container.kb.owns(path):
-            raise HTTPException(404, messages.FILE_NOT_AVAILABLE.format(id=document_id[:80]))
+    def original_file(request: Request, record: DocumentRecord = Depends(ready_or_404),
+                      documents: DocumentService = Depends(get_documents)) -> FileResponse:
+        path = documents.original_file(record)
+        if path is None:
+            raise HTTPException(404, messages.FILE_NOT_AVAILABLE.format(id=record.document_id[:80]))
         name = safe_name(record.source.removeprefix("upload:"))
         media_type = _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
         disposition = "attachment" if path.suffix.lower() in (".html", ".htm") else "inline"
@@ -83,42 +81,25 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
     @router.post("", status_code=202, response_model=JobAccepted, dependencies=[admin],
                  summary="Documenten toevoegen (beheer): een taak op de achtergrond",
                  responses={413: {"model": UploadResponse, "description": "Every file is too large."}})
-    async def upload(request: Request, files: list[UploadFile] = File(..., description="One or more documents.")):
+    def upload(files: list[UploadFile] = File(..., description="One or more documents."),
+               documents: DocumentService = Depends(get_documents)):
         """Saves the files and queues their ingest; follow it at `status_url` (`GET /api/jobs/{job_id}`)."""
-        if not files:
-            raise HTTPException(422, messages.UPLOAD_NO_FILES)
-        staged, refused = [], []
-        for upload_file in files:
-            name = safe_name(upload_file.filename)
-            stored = documents.staging_path(name)
-            if await _save_limited(upload_file, stored, settings.max_upload_bytes):
-                stored.unlink(missing_ok=True)
-                refused.append(documents.too_large(name))
-            else:
-                staged.append(StagedFile(name, stored))
-        if not staged:  # nothing to do: say so now, as a plain error
-            results = [UploadResult(filename=r.path, status="failed", reason=r.reason) for r in refused]
+        # A sync route (run in a thread): the files are spooled already, copying them blocks on disk only.
+        try:
+            batch = documents.upload((f.filename, f.file) for f in files)
+        except NoFilesToUpload as error:
+            raise HTTPException(422, error.message)
+        if batch.job is None:  # every file refused: say so now, as a plain error
+            results = [UploadResult(filename=r.path, status="failed", reason=r.reason) for r in batch.refused]
             body = UploadResponse(results=results).model_dump()
-            return JSONResponse({"detail": refused[0].reason, **body}, status_code=413)
-        return accepted(documents.upload(staged, refused))
+            return JSONResponse({"detail": batch.refused[0].reason, **body}, status_code=413)
+        return accepted(batch.job)
 
     @router.delete("/{document_id}", response_model=DeleteResponse, dependencies=[admin],
                    summary="Een document verwijderen (beheer)")
-    def delete(document_id: str) -> DeleteResponse:
+    def delete(document_id: str, documents: DocumentService = Depends(get_documents)) -> DeleteResponse:
         if not documents.delete(document_id):
             raise HTTPException(404, messages.UNKNOWN_DOCUMENT.format(id=document_id[:80]))
         return DeleteResponse(deleted=document_id)
 
     return router
-
-
-async def _save_limited(upload_file: UploadFile, target: Path, limit: int) -> bool:
-    """Copy an upload to `target`; True (and nothing kept) when it exceeds `limit` bytes."""
-    written = 0
-    with open(target, "wb") as handle:
-        while block := await upload_file.read(_READ_BLOCK):
-            written += len(block)
-            if written > limit:
-                return True
-            handle.write(block)
-    return False

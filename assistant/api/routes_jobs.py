@@ -15,10 +15,12 @@ from fastapi.responses import JSONResponse
 
 from assistant import messages
 from assistant.api.schemas import DeleteResponse, JobAccepted, JobStatus, LocalIngestRequest, UploadResult
-from assistant.api.security import require_admin
-from assistant.container import Container
+from assistant.api.dependencies import get_documents, get_settings
+from assistant.api.security import bearer_token, check_admin
+from assistant.documents import DocumentService
 from assistant.jobs import Job
 from assistant.local_server import ServerRegistration
+from assistant.settings import Settings
 
 
 _LOOPBACK = {"127.0.0.1", "::1"}  # the local routes answer this machine only, whatever the server listens on
@@ -38,29 +40,22 @@ def accepted(job: Job) -> JSONResponse:
                         headers={"Location": status_url})
 
 
-def _bearer(request: Request) -> str:
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    return given.strip() if scheme.lower() == "bearer" else ""
-
-
-def build_router(container: Container, registration: ServerRegistration | None) -> APIRouter:
+def build_router(registration: ServerRegistration | None) -> APIRouter:
     router = APIRouter(tags=["taken"])
-    documents = container.documents
-    admin_check = require_admin(container.settings)
 
     def local_only(request: Request) -> None:
         client = request.client.host if request.client else ""
-        if registration is None or client not in _LOOPBACK or not registration.matches(_bearer(request)):
+        if registration is None or client not in _LOOPBACK or not registration.matches(bearer_token(request)):
             raise HTTPException(403, messages.LOCAL_ONLY)
 
-    def admin_or_local(request: Request) -> None:
-        if registration is not None and registration.matches(_bearer(request)):
+    def admin_or_local(request: Request, settings: Settings = Depends(get_settings)) -> None:
+        if registration is not None and registration.matches(bearer_token(request)):
             return
-        admin_check(request)
+        check_admin(request, settings)
 
     @router.get("/api/jobs/{job_id}", response_model=JobStatus, dependencies=[Depends(admin_or_local)],
                 summary="Voortgang en resultaat van een taak (beheer)")
-    def job(job_id: str) -> JobStatus:
+    def job(job_id: str, documents: DocumentService = Depends(get_documents)) -> JobStatus:
         found = documents.jobs.get(job_id) if len(job_id) <= 64 else None
         if found is None:
             raise HTTPException(404, messages.UNKNOWN_JOB.format(id=job_id[:80]))
@@ -73,16 +68,16 @@ def build_router(container: Container, registration: ServerRegistration | None) 
         return {"pid": os.getpid()}
 
     @local.post("/ingest", status_code=202)
-    def ingest(body: LocalIngestRequest) -> JSONResponse:
+    def ingest(body: LocalIngestRequest, documents: DocumentService = Depends(get_documents)) -> JSONResponse:
         job = documents.ingest_paths([Path(p) for p in body.paths], cwd=Path(body.cwd), prune=body.prune)
         return accepted(job)
 
     @local.post("/reindex", status_code=202)
-    def reindex() -> JSONResponse:
+    def reindex(documents: DocumentService = Depends(get_documents)) -> JSONResponse:
         return accepted(documents.reindex())
 
     @local.delete("/documents/{document_id}", response_model=DeleteResponse)
-    def delete(document_id: str) -> DeleteResponse:
+    def delete(document_id: str, documents: DocumentService = Depends(get_documents)) -> DeleteResponse:
         if not documents.delete(document_id):
             raise HTTPException(404, messages.UNKNOWN_DOCUMENT.format(id=document_id[:80]))
         return DeleteResponse(deleted=document_id)

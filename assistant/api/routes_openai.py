@@ -11,15 +11,16 @@ import time
 import uuid
 from collections.abc import Iterator
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from slowapi import Limiter
 
 from assistant import messages
+from assistant.api.dependencies import get_service
 from assistant.api.schemas import ChatCompletionRequest
-from assistant.container import Container
 from assistant.models import Answer, source_label
-from assistant.service import InvalidQuestion
+from assistant.service import AssistantService, InvalidQuestion
+from assistant.settings import Settings
 
 MODEL = "vvp-assistent"
 
@@ -43,9 +44,9 @@ def sources_block(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def build_router(container: Container, limiter: Limiter) -> APIRouter:
+def build_router(settings: Settings, limiter: Limiter) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai-compatibel"])
-    limit = limiter.limit(container.settings.rate_limit)
+    limit = limiter.limit(settings.rate_limit)
 
     @router.get("/models", summary="Beschikbare modellen")
     def models() -> dict:
@@ -53,11 +54,11 @@ def build_router(container: Container, limiter: Limiter) -> APIRouter:
 
     @router.post("/chat/completions", summary="OpenAI-compatibele chat")
     @limit
-    def chat_completions(request: Request, body: ChatCompletionRequest):
+    def chat_completions(request: Request, body: ChatCompletionRequest,
+                         service: AssistantService = Depends(get_service)):
         user_turns = [_text(m.content) for m in body.messages if m.role == "user" and _text(m.content).strip()]
         if not user_turns:
             raise InvalidQuestion(messages.QUESTION_EMPTY)
-        service = container.service
         question = service.clean_question(user_turns[-1])
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())

@@ -1,14 +1,14 @@
-"""Admin authentication (constant-time bearer token) and the per-IP rate limiter."""
+"""Admin authentication (a dependency over `assistant.admin_token`) and the per-IP rate limiter."""
 
 from __future__ import annotations
 
-import hmac
-
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from slowapi import Limiter
 from slowapi.util import get_remote_address
 
 from assistant import messages
+from assistant.admin_token import token_matches
+from assistant.api.dependencies import get_settings
 from assistant.settings import Settings
 
 
@@ -17,16 +17,20 @@ def make_limiter(settings: Settings) -> Limiter:
     return Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 
-def require_admin(settings: Settings):
-    """A dependency: 403 when no token is configured, 401 on a wrong or missing token."""
+def bearer_token(request: Request) -> str:
+    """The token of an `Authorization: Bearer <token>` header, else ""."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return given.strip() if scheme.lower() == "bearer" else ""
 
-    def check(request: Request) -> None:
-        expected = settings.admin_token
-        if not expected:
-            raise HTTPException(403, messages.ADMIN_DISABLED)
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-            raise HTTPException(401, messages.ADMIN_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
 
-    return check
+def check_admin(request: Request, settings: Settings) -> None:
+    """403 when no token is configured, 401 on a wrong or missing token."""
+    if not settings.admin_token:
+        raise HTTPException(403, messages.ADMIN_DISABLED)
+    if not token_matches(bearer_token(request), settings.admin_token):
+        raise HTTPException(401, messages.ADMIN_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+
+
+def require_admin(request: Request, settings: Settings = Depends(get_settings)) -> None:
+    """A route dependency: `dependencies=[Depends(require_admin)]`."""
+    check_admin(request, settings)

@@ -22,7 +22,7 @@ def client(tmp_path_factory, embedder, make_container):
     container = make_container(tmp_path_factory.mktemp("api"), embedder, admin_token=TOKEN,
                                allowed_origins=["https://www.vvp.be"])
     container.kb.ingest([bundled])
-    with TestClient(create_app(container.settings, container, with_ui=False)) as test_client:
+    with TestClient(create_app(container.settings, container)) as test_client:
         yield test_client
 
 
@@ -117,7 +117,7 @@ def test_upload_and_delete_need_the_admin_token(client):
 
 def test_admin_routes_are_disabled_without_a_configured_token(tmp_path, embedder, make_container):
     container = make_container(tmp_path / "data", embedder)
-    with TestClient(create_app(container.settings, container, with_ui=False)) as no_admin:
+    with TestClient(create_app(container.settings, container)) as no_admin:
         response = no_admin.post("/api/documents", files={"files": ("a.md", b"# A\n\nTekst.", "text/markdown")})
     assert response.status_code == 403 and "VVP_ADMIN_TOKEN" in response.json()["detail"]
 
@@ -159,12 +159,6 @@ def test_cors_allows_only_the_configured_origins(client):
     assert allowed.headers.get("access-control-allow-origin") == "https://www.vvp.be"
     other = client.options("/api/ask", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in other.headers
-
-
-def test_widget_script_is_served(client):
-    response = client.get("/widget.js")
-    assert response.status_code == 200 and "javascript" in response.headers["content-type"]
-    assert "attachShadow" in response.text
 
 
 def test_openai_compatible_route_with_the_official_client(client):

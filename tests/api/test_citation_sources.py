@@ -25,7 +25,7 @@ def served(tmp_path_factory, embedder, make_container):
     upload.write_text("# Fietsplan\n\nDe provincieraad van Limburg keurde op 12 maart het fietsplan voor de Kempen "
                       "goed.\n", encoding="utf-8")
     container.kb.ingest_file(upload, source="upload:Verslag provincieraad.md", original_name="Verslag provincieraad.md")
-    with TestClient(create_app(container.settings, container, with_ui=False)) as client:
+    with TestClient(create_app(container.settings, container)) as client:
         yield client, str(root)
 
 

@@ -47,7 +47,7 @@ def long_report(paragraphs: int = 120) -> bytes:
 def slow_client(tmp_path, use_embedder, make_container):
     container = make_container(tmp_path / "data", SlowEmbedder(use_embedder, 0.15), admin_token=TOKEN,
                                chunk_size=200, chunk_overlap=0)
-    with TestClient(create_app(container.settings, container, with_ui=False)) as client:
+    with TestClient(create_app(container.settings, container)) as client:
         yield client, container
 
 
@@ -143,7 +143,7 @@ def test_the_runner_runs_jobs_in_order_survives_a_failing_one_and_keeps_a_bounde
 def test_health_is_degraded_with_a_reason_when_search_fails(tmp_path, use_embedder, make_container, monkeypatch):
     container = make_container(tmp_path / "data", use_embedder)
     container.kb.ingest_file(_note(tmp_path))
-    with TestClient(create_app(container.settings, container, with_ui=False)) as client:
+    with TestClient(create_app(container.settings, container)) as client:
         monkeypatch.setattr(container.kb.vectors, "query", _broken)
         monkeypatch.setattr(container.kb.lexical, "top", _broken)
         body = client.get("/health").json()
@@ -155,7 +155,7 @@ def test_health_is_degraded_with_a_reason_when_search_fails(tmp_path, use_embedd
 def test_health_is_ok_when_a_real_search_works(tmp_path, use_embedder, make_container):
     container = make_container(tmp_path / "data", use_embedder)
     container.kb.ingest_file(_note(tmp_path))
-    with TestClient(create_app(container.settings, container, with_ui=False)) as client:
+    with TestClient(create_app(container.settings, container)) as client:
         body = client.get("/health").json()
     assert (body["status"], body["detail"], body["documents"]) == ("ok", None, 1)
 
@@ -180,6 +180,6 @@ def test_the_server_drops_uploads_that_a_crash_left_without_a_document(tmp_path,
     orphan = files / "upload-0123456789abcdef.md"
     orphan.write_text("# Half\n\nNooit ingelezen.\n", encoding="utf-8")
 
-    with TestClient(create_app(container.settings, container, with_ui=False, serve_url="http://127.0.0.1:9")):
+    with TestClient(create_app(container.settings, container, serve_url="http://127.0.0.1:9")):
         pass
     assert kept.exists() and not orphan.exists()

@@ -37,7 +37,7 @@ def kb_dir(tmp_path_factory, embedder, make_container):
 
 def client_for(kb_dir, embedder, make_container, raise_server_exceptions=True, **settings) -> TestClient:
     container = make_container(kb_dir, embedder, **settings)
-    return TestClient(create_app(container.settings, container, with_ui=False),
+    return TestClient(create_app(container.settings, container),
                       raise_server_exceptions=raise_server_exceptions)
 
 

@@ -36,7 +36,7 @@ def client(tmp_path_factory, embedder, make_container):
     container = make_container(tmp_path_factory.mktemp("ocr-kb"), embedder)
     report = container.kb.ingest([folder])
     assert report.count("failed") == 0 and report.chunks >= 1
-    with TestClient(create_app(container.settings, container, with_ui=False)) as test_client:
+    with TestClient(create_app(container.settings, container)) as test_client:
         yield test_client
 
 

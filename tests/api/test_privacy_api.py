@@ -44,7 +44,7 @@ def documents(tmp_path_factory) -> Path:
 def make_client(tmp_path_factory, documents, embedder, make_container, **settings):
     container = make_container(tmp_path_factory.mktemp("privacy"), embedder, **settings)
     assert container.kb.ingest([BUNDLED, documents]).count("failed") == 0
-    return TestClient(create_app(container.settings, container, with_ui=False))
+    return TestClient(create_app(container.settings, container))
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_logged_questions_are_masked(masked, caplog):
 def test_retention_is_enforced_periodically_while_the_server_runs(tmp_path, embedder, make_container):
     container = make_container(tmp_path / "data", embedder, retention_days=30,
                                retention_interval_minutes=0.005)  # every 0.3 s
-    with TestClient(create_app(container.settings, container, with_ui=False)):
+    with TestClient(create_app(container.settings, container)):
         store = container.conversations
         old, recent = store.create(), store.create()
         store._run("UPDATE conversations SET updated_at = ? WHERE id = ?", time.time() - 31 * 86400, old)

@@ -38,7 +38,7 @@ def client_for(kb, client=("203.0.113.10", 40000), **settings):
 
     values = {"admin_token": TOKEN, **settings}
     container = Container(kb.settings.model_copy(update=values), embedder=kb.embedder)
-    app = create_app(container.settings, container, with_ui=False)
+    app = create_app(container.settings, container)
     with TestClient(app, raise_server_exceptions=False, client=client) as test_client:
         yield test_client
 
@@ -86,16 +86,16 @@ def test_the_right_token_is_accepted_in_any_scheme_case(kb):
 
 
 def test_the_token_is_compared_in_constant_time(kb, monkeypatch):
-    import assistant.api.security as security
+    import assistant.admin_token as admin_token
 
     calls = []
-    real = security.hmac.compare_digest
+    real = admin_token.hmac.compare_digest
 
     def spy(given, expected):
         calls.append((given, expected))
         return real(given, expected)
 
-    monkeypatch.setattr(security.hmac, "compare_digest", spy)
+    monkeypatch.setattr(admin_token.hmac, "compare_digest", spy)
     with client_for(kb) as client:
         assert upload(client, "a.txt", b"x", headers={"Authorization": "Bearer fout"}).status_code == 401
     assert calls == [(b"fout", TOKEN.encode())]

@@ -1,4 +1,4 @@
-"""Static routes a browser or a proxy asks for: the widget script (GET and HEAD) and offline API docs."""
+"""The API documentation is served offline: Swagger UI's assets from the app, no ReDoc."""
 
 from __future__ import annotations
 
@@ -11,15 +11,8 @@ from assistant.api.app import create_app
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, embedder, make_container):
     container = make_container(tmp_path_factory.mktemp("static"), embedder)
-    with TestClient(create_app(container.settings, container, with_ui=False)) as test_client:
+    with TestClient(create_app(container.settings, container)) as test_client:
         yield test_client
-
-
-def test_head_on_the_widget_script_answers_like_get(client):
-    got, head = client.get("/widget.js"), client.head("/widget.js")
-    assert head.status_code == 200 and head.content == b""
-    assert head.headers["content-type"] == got.headers["content-type"]
-    assert head.headers["content-length"] == str(len(got.content))
 
 
 def test_api_docs_load_their_assets_from_the_app(client):
@@ -30,8 +23,3 @@ def test_api_docs_load_their_assets_from_the_app(client):
         assert path.startswith("/") and client.get(path).status_code == 200
     assert client.get("/redoc").status_code == 404
 
-
-def test_the_widget_demo_page_is_served_and_names_no_fixed_port(client):
-    page = client.get("/widget/demo.html")
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert 'src="../widget.js"' in page.text and ":8000" not in page.text

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-VVP = [sys.executable, "-m", "assistant.cli"]
+VVP = [sys.executable, "-m", "server.cli"]  # the `vvp` console script
 
 
 def vvp(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -229,7 +229,7 @@ def test_a_timed_out_endpoint_falls_back_to_the_extractive_answer(container, llm
 def test_the_http_api_answers_through_the_endpoint_streaming_and_not(container, llm_server):
     llm_server.replies = ["De raad van bestuur telt vijftien leden [1] [7].",
                           "De raad van bestuur telt vijftien leden [1]."]
-    with TestClient(create_app(container.settings, container, with_ui=False)) as client:
+    with TestClient(create_app(container.settings, container)) as client:
         body = client.post("/api/ask", json={"question": QUESTION}).json()
         assert body["answerer"] == "llm" and body["answer"] == "De raad van bestuur telt vijftien leden [1]."
         assert body["citations"][0]["title"] == "Statuten van de vereniging"
@@ -244,7 +244,7 @@ def test_the_http_api_answers_through_the_endpoint_streaming_and_not(container, 
 
 def test_the_http_api_falls_back_when_the_endpoint_is_gone(container, llm_server):
     llm_server.stop()
-    with TestClient(create_app(container.settings, container, with_ui=False)) as client:
+    with TestClient(create_app(container.settings, container)) as client:
         body = client.post("/api/ask", json={"question": QUESTION}).json()
         events = parse_sse(client.post("/api/ask/stream", json={"question": QUESTION}).text)
     assert body["answerer"] == "extractive" and body["notice"] == messages.LLM_FALLBACK_NOTICE

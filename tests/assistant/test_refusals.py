@@ -50,7 +50,7 @@ def test_an_unknown_document_filter_says_so_too(container):
 
 
 def test_the_filter_message_over_http(container):
-    with TestClient(create_app(container.settings, container, with_ui=False)) as client:
+    with TestClient(create_app(container.settings, container)) as client:
         body = client.post("/api/ask", json={"question": "Wat doet de studiedienst?",
                                              "filters": {"doc_type": ["decreet"]}}).json()
         assert body["answer"] == messages.FILTER_EXCLUDES_ALL

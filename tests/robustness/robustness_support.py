@@ -41,7 +41,7 @@ def api_client(container, **client_options):
 
     from assistant.api.app import create_app
 
-    app = create_app(container.settings, container, with_ui=False)
+    app = create_app(container.settings, container)
     with TestClient(app, raise_server_exceptions=False, **client_options) as client:
         yield client
 

@@ -41,7 +41,7 @@ def test_kill_9_of_the_server_midway_through_an_upload_job(tmp_path, use_embedde
                VVP_RATE_LIMIT="100000/minute", HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
                GRADIO_ANALYTICS_ENABLED="False")
     with open(tmp_path / "serve.log", "wb") as log:
-        server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+        server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env=env,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -71,7 +71,7 @@ def test_kill_9_of_the_server_midway_through_an_upload_job(tmp_path, use_embedde
     assert 3 <= len(state.documents) < DOCUMENTS + 3
     assert json.loads((data_dir / "server.json").read_text())["pid"] == server.pid  # stale: left by the kill
 
-    with TestClient(create_app(settings, restarted, with_ui=False, serve_url="http://127.0.0.1:9")):
+    with TestClient(create_app(settings, restarted, serve_url="http://127.0.0.1:9")):
         pass  # the next server start tidies the staged uploads no document refers to
     stored = {record.stored_path for record in restarted.kb.manifest.all()}
     assert {str(path) for path in (data_dir / "files").glob("upload-*")} <= stored

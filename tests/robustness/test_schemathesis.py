@@ -32,7 +32,7 @@ def live_server(tmp_path):
                ANONYMIZED_TELEMETRY="False", GRADIO_ANALYTICS_ENABLED="False")
     log_path = tmp_path / "serve.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-c", "from assistant.cli import app; app()", "serve"], env=env,
+        process = subprocess.Popen([sys.executable, "-c", "from server.cli import main; main()", "serve"], env=env,
                                    cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -112,7 +112,7 @@ def live_server(ui_settings, ui_container, ports):
     """The full app (API, widget.js, chat UI) served by uvicorn on a free port."""
     import uvicorn
 
-    from assistant.api.app import create_app
+    from server import create_app
 
     app = create_app(ui_settings, ui_container)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=ports["app"], log_level="warning",
