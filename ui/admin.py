@@ -1,9 +1,10 @@
 """The "Beheer" tab: upload, list and delete documents, behind the admin token.
 
 Everything goes through the same document service and job runner as `/api/documents`
-(`assistant/documents.py`), and the token check is the API's (`assistant/admin_token.py`): a file is kept as `data_dir/files/upload-<uuid><suffix>` and
-ingested in a background job with `source="upload:<name>"`, so both produce the same documents
-and download links. The tab follows the job with a progress bar, then shows the per-file result.
+(`assistant/documents.py`), and the token check is the API's (`assistant/admin_token.py`): a
+file is kept as `data_dir/files/upload-<uuid><suffix>` and ingested in a background job with
+`source="upload:<name>"`, so both produce the same documents and download links. The tab
+follows the job with a progress bar, then shows the per-file result.
 """
 
 from __future__ import annotations
