@@ -146,8 +146,10 @@ def delete(document_id: str):
     """Verwijder één document uit de kennisbank (via `vvp serve` als die op deze datamap draait)."""
     settings = _settings()
     with writing(settings, err) as server:
-        documents = None if server is not None else _container(settings).documents
-        deleted = server.delete(document_id) if server is not None else documents.delete(document_id)
+        if server is not None:
+            deleted = server.delete(document_id)
+        else:
+            deleted = _container(settings).documents.delete(document_id)
     if not deleted:
         err.print(f"[red]Document '{document_id}' bestaat niet.[/red]")
         raise typer.Exit(1)
