@@ -18,6 +18,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.admin_token import token_matches
+from assistant.documents import DocumentService
 from ui import labels
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,9 @@ def progress_html(done: int, total: int, current: str = "", queued: bool = False
 class AdminHandlers:
     """Every action re-checks the token held in the session's state, not just a "logged in" flag."""
 
-    def __init__(self, container):
-        self.container = container
-
-    @property
-    def expected(self) -> str | None:
-        return self.container.settings.admin_token
+    def __init__(self, documents: DocumentService, admin_token: str | None):
+        self.documents = documents
+        self.expected = admin_token
 
     def login(self, token: str, session: str = ""):
         """Outputs: session token, status, admin area, documents, delete choices, token field."""
@@ -75,7 +73,7 @@ class AdminHandlers:
         if not files:
             yield labels.UPLOAD_NONE, gr.skip(), [], gr.skip(), gr.skip(), None
             return
-        batch = self.container.documents.upload_paths(Path(path) for path in files)
+        batch = self.documents.upload_paths(Path(path) for path in files)
         if batch.job is None:
             rows = [self._row(result) for result in batch.refused]
             yield self._summary(rows), gr.update(value="", visible=False), rows, gr.skip(), gr.skip(), None
@@ -99,9 +97,8 @@ class AdminHandlers:
             return labels.ADMIN_NOT_LOGGED_IN, gr.skip(), gr.skip()
         if not document_id:
             return labels.DELETE_NONE, gr.skip(), gr.skip()
-        documents = self.container.documents
-        record = documents.get(document_id)
-        if not documents.delete(document_id):
+        record = self.documents.get(document_id)
+        if not self.documents.delete(document_id):
             return labels.DELETE_UNKNOWN.format(id=document_id[:80]), gr.skip(), gr.skip()
         table, choices = self._documents()
         return labels.DELETE_DONE.format(title=record.title if record else document_id), table, choices
@@ -126,7 +123,7 @@ class AdminHandlers:
         return labels.UPLOAD_SUMMARY.format(**counts)
 
     def _documents(self):
-        records = sorted(self.container.documents.list(), key=lambda r: r.title.lower())
+        records = sorted(self.documents.list(), key=lambda r: r.title.lower())
         table = [[r.title, labels.DOC_TYPE_LABELS.get(r.doc_type, r.doc_type), r.source.removeprefix("upload:"),
                   r.chunks, _date(r.ingested_at), r.document_id] for r in records]
         choices = [(f"{r.title} ({r.document_id})", r.document_id) for r in records]
@@ -142,7 +139,7 @@ def build_admin_tab(container) -> None:
     if not container.settings.admin_token:
         gr.Markdown(f"**{labels.ADMIN_DISABLED}**", elem_id="vvp-admin-disabled")
         return
-    admin = AdminHandlers(container)
+    admin = AdminHandlers(container.documents, container.settings.admin_token)
     token_state = gr.State("")
     with gr.Row(equal_height=True):
         token = gr.Textbox(label=labels.ADMIN_TOKEN_LABEL, placeholder=labels.ADMIN_TOKEN_PLACEHOLDER,

@@ -125,7 +125,7 @@ def test_admin_tab_explains_how_to_enable_it_without_a_token(tmp_path, ui_contai
 def test_admin_uploads_lists_and_deletes_like_the_document_api(tmp_path, ui_container, admin_token):
     settings = Settings(data_dir=tmp_path / "data", llm_provider="none", admin_token=admin_token)
     container = Container(settings, embedder=ui_container.embedder)
-    admin = AdminHandlers(container)
+    admin = AdminHandlers(container.documents, admin_token)
     upload_dir = tmp_path / "gradio-upload"
     upload_dir.mkdir()
     good = upload_dir / "Jaarverslag 2024.md"
@@ -156,7 +156,7 @@ def test_admin_uploads_lists_and_deletes_like_the_document_api(tmp_path, ui_cont
 def test_pressing_login_again_with_the_emptied_field_keeps_the_admin_logged_in(tmp_path, ui_container, admin_token):
     container = Container(Settings(data_dir=tmp_path / "data", llm_provider="none", admin_token=admin_token),
                           embedder=ui_container.embedder)
-    admin = AdminHandlers(container)
+    admin = AdminHandlers(container.documents, admin_token)
     session, message, area, *_, field = admin.login(admin_token, "")
     assert (session, message, area["visible"], field) == (admin_token, labels.ADMIN_LOGGED_IN, True, "")
 
