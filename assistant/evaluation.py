@@ -155,7 +155,7 @@ class Evaluator:
         for question in questions:
             channels = self.kb.channel_results(question.question, 40)
             for name, subset in CHANNEL_SETS.items():
-                fused = fuse({c: channels[c] for c in subset},
+                fused = fuse({c: channels[c] for c in subset}, weights=self.retriever.weights,
                              lexical_confidence=self.kb.lexical_coverage(question.question)) if len(subset) > 1 else [
                     (cid, score, {}) for cid, score in channels[subset[0]]]
                 ids = [cid for cid, _, _ in fused[:k]]

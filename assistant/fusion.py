@@ -39,10 +39,22 @@ Fused = list[tuple[str, float, dict[str, tuple[int, float]]]]
 DEFAULT_METHOD = "zscore"
 # Tuned with e5 on the wetten-nl and policyqa train splits (see the module docstring).
 DEFAULT_WEIGHTS: dict[str, float] = {"word": 1.0, "char": 1.0, "dense": 4.0}
+# The dense weight follows the model's strength: USE's was tuned on policyqa train
+# (bench/retrieval_experiments.py); a model not listed gets e5's.
+DENSE_WEIGHTS: dict[str, float] = {"multilingual-e5-small-q4": 4.0, "use-multilingual-v3": 0.75}
 DEFAULT_RRF_K = 60
 DEFAULT_TOP_N = 50
 DEFAULT_FULL_CONFIDENCE = 0.8
 DENSE_CHANNEL = "dense"
+
+
+def weights_for(model_id: str | None) -> dict[str, float]:
+    """The fusion weights for the dense channel of embedding model `model_id`.
+
+    >>> weights_for("use-multilingual-v3")["dense"], weights_for("my-local-model")["dense"]
+    (0.75, 4.0)
+    """
+    return {**DEFAULT_WEIGHTS, "dense": DENSE_WEIGHTS.get(model_id or "", DEFAULT_WEIGHTS["dense"])}
 
 
 def _provenance(channel_results: Mapping[str, Ranked]) -> dict[str, dict[str, tuple[int, float]]]:

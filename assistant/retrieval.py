@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from assistant.fusion import fuse
+from assistant.fusion import fuse, weights_for
 from assistant.models import Hit
 from knowledge.base import Filters, KnowledgeBase
 from knowledge.vector_store import StoredChunk
@@ -83,6 +83,7 @@ class Retriever:
         self.kb = kb
         self.reranker = reranker
         self.fusion_method = fusion_method
+        self.weights = weights_for(kb.vectors.model_id)
         self._background = None  # embeddings of the background texts, made on first use
         self._background_lock = threading.Lock()
 
@@ -99,7 +100,7 @@ class Retriever:
             context.update(self._dense_context(query, [score for _, score in channels["dense"]]))
         options = {"method": self.fusion_method} if self.fusion_method else {}
         # Low word coverage (a question in English or French) hands the ranking to the dense channel.
-        fused = fuse(channels, lexical_confidence=self.kb.lexical_coverage(query), **options)
+        fused = fuse(channels, weights=self.weights, lexical_confidence=self.kb.lexical_coverage(query), **options)
         wanted = max(k, self.reranker.top_n if self.reranker else 0)
         hits = self._hits(fused, wanted)
         if self.reranker:
