@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 
 from knowledge.ingestion import EMBED_BATCH, IngestOptions, Ingestion
 from knowledge.kept_files import KeptFiles
 from knowledge.records import IngestItem
 from knowledge.stores import Stores
 from knowledge.vector_store import VectorStore, make_client
-
-
-class FakeEmbedder:
-    model_id = "fake-4"
-
-    def embed_documents(self, texts):
-        return np.array([[len(text), 1.0, 0.0, 0.5] for text in texts], dtype=np.float32)
-
-    def embed_query(self, text):
-        return self.embed_documents([text])[0]
+from tests.fakes import LengthEmbedder as FakeEmbedder
 
 
 def ingestion_in(data_dir: Path) -> Ingestion:

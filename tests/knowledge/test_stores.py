@@ -3,23 +3,12 @@ delete leaves none behind, a crash halfway is repaired, and a batch saves the le
 
 from __future__ import annotations
 
-import numpy as np
-
 from ingest.models import Chunk
 from knowledge.lexical_channels import LexicalChannels
 from knowledge.manifest import DocumentRecord
 from knowledge.stores import Stores
 from knowledge.vector_store import VectorStore, make_client
-
-
-class FakeEmbedder:
-    model_id = "fake-4"
-
-    def embed_documents(self, texts):
-        return np.array([[len(text), 1.0, 0.0, 0.5] for text in texts], dtype=np.float32)
-
-    def embed_query(self, text):
-        return self.embed_documents([text])[0]
+from tests.fakes import LengthEmbedder as FakeEmbedder
 
 
 def document(document_id: str, *texts: str) -> tuple[DocumentRecord, list[Chunk]]:
