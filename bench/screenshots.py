@@ -23,7 +23,7 @@ from bench.server import HOST, ApiServer, bench_env, executable, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_PAGE = ROOT / "ui" / "widget" / "demo.html"
-DEMO_WIDGET_TAG = "http://127.0.0.1:8000/widget.js"  # the address demo.html loads the widget from
+DEMO_WIDGET_TAG = 'src="../widget.js"'  # how demo.html loads the widget (relative to /widget/demo.html)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -72,7 +72,7 @@ def write_demo_site(folder: Path, api_url: str) -> Path:
     if DEMO_WIDGET_TAG not in html:
         raise RuntimeError(f"{DEMO_PAGE} laadt de widget niet meer van {DEMO_WIDGET_TAG}")
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(html.replace(DEMO_WIDGET_TAG, f"{api_url}/widget.js"), encoding="utf-8")
+    (folder / "index.html").write_text(html.replace(DEMO_WIDGET_TAG, f'src="{api_url}/widget.js"'), encoding="utf-8")
     return folder
 
 
