@@ -30,6 +30,8 @@ from ui.theme import CSS_PATH, vvp_theme  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.container import Container
+    from assistant.conversation import ConversationStore
+    from assistant.service import AssistantService
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ def mount_ui(app: FastAPI, container: Container) -> FastAPI:
 
 
 def build_blocks(container: Container) -> gr.Blocks:
-    chat = ChatHandlers(container)
+    chat = ChatHandlers(container.service, container.conversations)
     # Uploaded documents and drafts sit in Gradio's file cache; clear it hourly.
     with gr.Blocks(title=labels.APP_TITLE, analytics_enabled=False, delete_cache=(1800, 3600)) as blocks:
         gr.HTML(HEADER)
@@ -68,8 +70,9 @@ class ChatHandlers:
     """The chat tab: its components and event handlers. Per-session state lives in `gr.State`:
     the conversation id and the turns (message id, question, answer JSON, chat index)."""
 
-    def __init__(self, container: Container):
-        self.container = container
+    def __init__(self, service: AssistantService, conversations: ConversationStore):
+        self.service = service
+        self.conversations = conversations
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -138,13 +141,13 @@ class ChatHandlers:
         history = [*(history or []), _message("user", question_markdown(question)),
                    _message("assistant", labels.THINKING)]
         yield "", history, conversation_id, turns, gr.skip()
-        if conversation_id and not self.container.conversations.exists(conversation_id):
+        if conversation_id and not self.conversations.exists(conversation_id):
             conversation_id = ""  # purged by the retention policy: start a new conversation
         filters = Filters(doc_type=tuple(t for t in doc_types or () if t in DOC_TYPES))
         answer = None
         streamed = ""
         try:
-            for event in self.container.service.ask_stream(question, conversation_id or None, filters=filters):
+            for event in self.service.ask_stream(question, conversation_id or None, filters=filters):
                 if event.name == "token":
                     streamed += str(event.data)
                     history[-1] = _message("assistant", streaming_markdown(streamed))
@@ -185,7 +188,7 @@ class ChatHandlers:
         if turn is None or event.liked not in (True, False):
             return labels.FEEDBACK_NO_ANSWER, gr.update(visible=False), "", None
         rating = "up" if event.liked else "down"
-        self.container.conversations.add_feedback(turn["conversation_id"], turn["message_id"], rating, None)
+        self.conversations.add_feedback(turn["conversation_id"], turn["message_id"], rating, None)
         rated = {"conversation_id": turn["conversation_id"], "message_id": turn["message_id"], "rating": rating}
         thanks = labels.FEEDBACK_THANKS_UP if event.liked else labels.FEEDBACK_THANKS_DOWN
         return thanks, gr.update(visible=True), "", rated
@@ -195,7 +198,7 @@ class ChatHandlers:
         text = (text or "").strip()[:2000]
         if not rated or not text:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        self.container.conversations.add_feedback(rated["conversation_id"], rated["message_id"], rated["rating"], text)
+        self.conversations.add_feedback(rated["conversation_id"], rated["message_id"], rated["rating"], text)
         return labels.FEEDBACK_COMMENT_STORED, gr.update(visible=False), "", None
 
     @staticmethod

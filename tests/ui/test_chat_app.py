@@ -43,7 +43,7 @@ def test_mount_ui_serves_the_dutch_chat_at_root_next_to_the_api(client):
 
 
 def test_ask_streams_an_answer_with_markers_and_a_sources_panel(ui_container):
-    handlers = ChatHandlers(ui_container)
+    handlers = ChatHandlers(ui_container.service, ui_container.conversations)
     _, history, conversation, turns, sources = run_ask(handlers, "Wat is de missie van de VVP?")
     assert history[0] == {"role": "user", "content": "Wat is de missie van de VVP?"}
     assert "&#91;1&#93;" in history[1]["content"]
@@ -55,25 +55,25 @@ def test_ask_streams_an_answer_with_markers_and_a_sources_panel(ui_container):
 
 
 def test_ask_escapes_a_hostile_passage_in_chat_and_sources(ui_container, hostile):
-    _, history, _, _, sources = run_ask(ChatHandlers(ui_container), hostile["question"])
+    _, history, _, _, sources = run_ask(ChatHandlers(ui_container.service, ui_container.conversations), hostile["question"])
     assert "<script" not in history[-1]["content"] and "<script" not in sources
     assert "&lt;script&gt;window&#46;&#95;&#95;pwned&#61;1&lt;/script&gt;" in history[-1]["content"]
 
 
 def test_document_type_filter_limits_the_sources(ui_container):
-    _, history, _, turns, _ = run_ask(ChatHandlers(ui_container), "Wat is de missie van de VVP?", doc_types=["decreet"])
+    _, history, _, turns, _ = run_ask(ChatHandlers(ui_container.service, ui_container.conversations), "Wat is de missie van de VVP?", doc_types=["decreet"])
     answer = turns[0]["answer"]
     assert not answer["grounded"] and answer["citations"] == []
     assert "gekozen filter" in html.unescape(history[-1]["content"])  # no decree: the filter excludes all
 
 
 def test_an_invalid_question_gets_the_dutch_message(ui_container):
-    _, history, _, turns, _ = run_ask(ChatHandlers(ui_container), "x" * 5000)
+    _, history, _, turns, _ = run_ask(ChatHandlers(ui_container.service, ui_container.conversations), "x" * 5000)
     assert "te lang" in history[-1]["content"] and turns == []
 
 
 def test_thumbs_and_comment_are_stored_in_the_conversation_store(ui_container):
-    handlers = ChatHandlers(ui_container)
+    handlers = ChatHandlers(ui_container.service, ui_container.conversations)
     _, _, conversation, turns, _ = run_ask(handlers, "Wat is de missie van de VVP?")
     like = gr.LikeData(None, {"index": 1, "value": "x", "liked": False})
     status, _, _, rated = handlers.rate(turns, like)
@@ -87,7 +87,7 @@ def test_thumbs_and_comment_are_stored_in_the_conversation_store(ui_container):
 
 
 def test_draft_button_gives_markdown_footnotes_and_a_docx(ui_container):
-    handlers = ChatHandlers(ui_container)
+    handlers = ChatHandlers(ui_container.service, ui_container.conversations)
     assert handlers.draft([])[0] == labels.DRAFT_NONE
     _, _, _, turns, _ = run_ask(handlers, "Wat is de missie van de VVP?")
     markdown, download = handlers.draft(turns)
@@ -97,7 +97,7 @@ def test_draft_button_gives_markdown_footnotes_and_a_docx(ui_container):
 
 
 def test_staff_pick_which_answer_becomes_the_draft(ui_container):
-    handlers = ChatHandlers(ui_container)
+    handlers = ChatHandlers(ui_container.service, ui_container.conversations)
     _, history, conversation, turns, _ = run_ask(handlers, "Wat is de missie van de VVP?")
     _, _, _, turns, _ = run_ask(handlers, "Wie kan terecht bij de studiedienst?", history, conversation, turns)
     choices = handlers.draft_choices(turns)
