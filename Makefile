@@ -68,7 +68,7 @@ eval: install
 	else echo "$(POLICYQA) ontbreekt: policyqa overgeslagen"; fi
 
 bench: install
-	$(BIN)/python -m bench.run
+	VVP_SHARED_DIR=$(abspath $(SHARED)) $(BIN)/python -m bench.run
 
 # docs/img/chat.png and docs/img/widget.png: a real answer with sources, in headless chromium.
 screenshots: install install-browser

@@ -100,3 +100,43 @@ class QuestionStream:
 
     def take(self, n: int) -> list[str]:
         return [self.next() for _ in range(n)]
+
+
+class LongQuestionStream:
+    """Endless unique questions of about `target` characters, each joined from real bench questions.
+
+    Issue 10 times `/api/ask` on questions of ~235 characters, four times a typical bench
+    question: a long question costs more to embed (e5 works per token) and finds more terms.
+    Each text joins the next texts of a `QuestionStream` (its own phrasing each) until it is
+    at least `target - slack` long; one that overshoots `target + slack` is cut at a word.
+
+    >>> stream = LongQuestionStream(bench_questions(), seed=1)    # doctest: +SKIP
+    >>> len(stream.next())                                       # doctest: +SKIP
+    241
+    """
+
+    def __init__(self, questions: list[str], target: int = 235, slack: int = 30, seed: int = 0):
+        if target <= 2 * slack:
+            raise ValueError("LongQuestionStream needs a target longer than twice its slack")
+        self._stream = QuestionStream(questions, seed=seed)
+        self.target, self.slack = target, slack
+        self._seen: set[str] = set()
+
+    def next(self) -> str:
+        while True:
+            text = self._join()
+            if text not in self._seen:
+                self._seen.add(text)
+                return text
+
+    def _join(self) -> str:
+        text = self._stream.next()
+        while len(text) < self.target - self.slack:
+            text = f"{text} {self._stream.next()}"
+        if len(text) > self.target + self.slack:
+            cut = text.rfind(" ", 0, self.target)
+            text = text[: cut if cut > self.target - self.slack else self.target].rstrip(" ,.;:") + "?"
+        return text
+
+    def take(self, n: int) -> list[str]:
+        return [self.next() for _ in range(n)]

@@ -1,7 +1,7 @@
 """Bench steps that run in their own process, so each one's peak memory and threads are its own.
 
     python -m bench.jobs ingest --regeerakkoord DIR --generated DIR --questions Q.json --out R.json
-    python -m bench.jobs scale --chunks 100000 --out R.json
+    python -m bench.jobs scale --chunks 100000 [--sentence-budget 3000] --out R.json
 
 `ingest` measures the real ingest path (`KnowledgeBase.ingest` with progress followed, the
 configured embedder) into `VVP_DATA_DIR`, the raw throughput of the same model on the same chunk
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-RAW_SAMPLE = 512  # chunks embedded by the model alone, for the raw throughput
+RAW_SAMPLE = 256  # chunks embedded by the model alone, for the raw throughput (~1 min with e5)
 
 
 def _peak_rss_mb() -> float:
@@ -115,12 +115,16 @@ def _in_process_queries(container, questions: list[str]) -> dict:
             "ask_steps_mean_ms": {step: round(float(np.mean(ms)), 2) for step, ms in steps.items()}}
 
 
-def scale_job(chunks: int) -> dict:
-    from bench.scale import build_scale_corpus, corpus_summary
+def scale_job(chunks: int, budget: int | None = None) -> dict:
+    """A scale corpus for the configured embedding model (`VVP_EMBEDDING`), as the server opens it."""
+    from assistant.settings import Settings
+    from bench.scale import SENTENCE_BUDGET, build_scale_corpus, corpus_summary
     from knowledge.embeddings import create_embedder
 
+    settings = Settings()
     started = time.perf_counter()
-    path = build_scale_corpus(chunks, create_embedder("use-multilingual"))
+    embedder = create_embedder(settings.embedding, threads=settings.embedding_threads)
+    path = build_scale_corpus(chunks, embedder, budget=budget or SENTENCE_BUDGET)
     return {"data_dir": str(path), "seconds": round(time.perf_counter() - started, 1),
             "peak_rss_mb": _peak_rss_mb(), **corpus_summary(path)}
 
@@ -134,6 +138,7 @@ def main() -> None:
     ingest.add_argument("--out", type=Path, required=True)
     scale = sub.add_parser("scale")
     scale.add_argument("--chunks", type=int, required=True)
+    scale.add_argument("--sentence-budget", type=int, default=None, help="sentence keys embedded by the model")
     scale.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -141,7 +146,7 @@ def main() -> None:
         questions = json.loads(args.questions.read_text(encoding="utf-8"))
         result = ingest_job([(label, Path(folder)) for label, folder in args.corpus], questions)
     else:
-        result = scale_job(args.chunks)
+        result = scale_job(args.chunks, args.sentence_budget)
     args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 

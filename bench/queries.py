@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from bench.data import QuestionStream
+from bench.data import LongQuestionStream, QuestionStream
 from bench.http_load import ASK, ASK_STREAM, SEARCH, run_concurrent, run_sequential
 from bench.server import ApiServer
 
@@ -55,6 +55,29 @@ def measure_server(server: ApiServer, stream: QuestionStream, requests: int) -> 
                                         requests=requests * 3 // 2)
             figures[f"{name}_8_clients"] = concurrent[endpoint.path].summary()
     figures["rss_peak_mb"] = rss.peak_mb
+    return figures
+
+
+def measure_long_questions(server: ApiServer, stream: LongQuestionStream, requests: int) -> dict:
+    """Issue 10's latency: `/api/ask` on ~235-character questions, sequential and with 8 clients.
+
+    Every request is a new text (the query-embedding cache never hits); the lengths asked are
+    recorded next to the figures."""
+    asked: list[int] = []
+
+    def next_question() -> str:
+        text = stream.next()
+        asked.append(len(text))
+        return text
+
+    figures: dict = {"cold_start_s": server.cold_start_s}
+    with RssSampler(server) as rss:
+        figures["ask_sequential"] = run_sequential(
+            server.port, ASK, [next_question() for _ in range(requests)]).summary()
+        concurrent = run_concurrent(server.port, [ASK], next_question, CONCURRENT_CLIENTS, requests=requests * 3 // 2)
+        figures["ask_8_clients"] = concurrent[ASK.path].summary()
+    figures["rss_peak_mb"] = rss.peak_mb
+    figures["question_chars"] = {"mean": round(sum(asked) / len(asked), 1), "min": min(asked), "max": max(asked)}
     return figures
 
 

@@ -38,33 +38,35 @@ def _get(data: dict, *path, default=None):
 
 
 def checks(results: dict) -> list[Check]:
-    """The issue's targets, evaluated on this run's figures."""
+    """The targets, evaluated on this run's figures.
+
+    Latency: issue 10's, on ~235-character questions at ~3k chunks. The USE-era targets of
+    issue 5 (ingest ≥ 80 chunks/s, /api/ask p50 ≤ 30 ms and ≥ 40 req/s at 10k, p50 ≤ 80 ms at
+    100k, hybrid retrieval ≥ 3× faster than the textbook RAG) are retired: e5 itself embeds
+    ~4 chunks/s and spends ~15-40 ms on a question. 1k/10k/100k are reported without targets;
+    memory and cold start keep theirs, and the ingest is judged against the model alone.
+    """
     found: list[Check] = []
 
     def check(key: str, target: str, value, ok) -> None:
         found.append(Check(key, target, None if value is None else bool(ok(value))))
 
-    ingest = _get(results, "ingest", "ingest", default=[])
-    for item in ingest:
-        check(f"ingest:{item['corpus']}", "≥ 80 chunks/s", item["chunks_per_s"], lambda v: v >= 80)
     check("ingest:raw_embedding", "ingest ≥ 85 % of the model alone",
           _get(results, "ingest", "raw_embedding", "ingest_share_of_raw"), lambda v: v >= 0.85)
     check("during_ingest:ask", "0 failed requests", _get(results, "during_ingest", "ask_during", "failed"),
           lambda v: v == 0)
     check("ingest:reingest", "≤ 5 % of the first ingest", _get(results, "ingest", "reingest", "share_of_first"),
           lambda v: v <= 0.05)
+    long = results.get("long_questions", {})
+    check("long_questions:ask_sequential", "p50 ≤ 60 ms, p95 ≤ 150 ms", _get(long, "ask_sequential"),
+          lambda v: v["p50_ms"] <= 60 and v["p95_ms"] <= 150)
+    check("long_questions:ask_8_clients", "≥ 20 answers/s", _get(long, "ask_8_clients", "throughput_rps"),
+          lambda v: v >= 20)
     servers = results.get("servers", {})
-    ten = servers.get("embedded-10k", {})
-    check("embedded-10k:ask_sequential", "p50 ≤ 30 ms, p95 ≤ 100 ms", _get(ten, "ask_sequential"),
-          lambda v: v["p50_ms"] <= 30 and v["p95_ms"] <= 100)
-    check("embedded-10k:ask_8_clients", "≥ 40 req/s", _get(ten, "ask_8_clients", "throughput_rps"),
-          lambda v: v >= 40)
     hundred = servers.get("embedded-100k", {})
-    check("embedded-100k:ask_sequential", "p50 ≤ 80 ms", _get(hundred, "ask_sequential", "p50_ms"), lambda v: v <= 80)
     check("embedded-100k:memory", "server RSS ≤ 1.5 GB", _get(hundred, "rss_peak_mb"), lambda v: v <= 1536)
     for name, figures in servers.items():
         check(f"{name}:memory", "cold start ≤ 10 s", figures.get("cold_start_s"), lambda v: v <= 10)
-    check("yardstick:ours", "≥ 3× faster", _get(results, "yardstick", "speedup_in_process"), lambda v: v >= 3)
     for route in ("ask", "ask_stream"):
         check(f"load:{route}", "0 × 5xx", _get(results, "load", route, "errors_5xx"), lambda v: v == 0)
     return found
@@ -85,7 +87,8 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
     rows: list = []
     ingest = results.get("ingest")
     if ingest:
-        section = "Ingest — real path (loader, chunker, USE, Chroma, BM25)"
+        model = _get(ingest, "raw_embedding", "model", default=_get(results, "environment", "embedding", default="model"))
+        section = f"Ingest — real path (loader, chunker, {model}, Chroma, BM25)"
         for item in ingest["ingest"]:
             rows.append((section, f"ingest:{item['corpus']}",
                          f"{item['corpus']}: {item['documents']} docs, {item['chunks']} chunks",
@@ -99,7 +102,7 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
         again = ingest["reingest"]
         rows.append((section, "ingest:reingest", "unchanged re-ingest",
                      f"{again['seconds']:.2f} s = {100 * again['share_of_first']:.1f} % of the first"))
-        rows.append((section, "ingest:memory", "peak RSS of the ingest process · USE model load",
+        rows.append((section, "ingest:memory", "peak RSS of the ingest process · model load",
                      f"{ingest['ingest_peak_rss_mb']:.0f} MB · {ingest['model_load_s']:.1f} s"))
     during = results.get("during_ingest")
     if during:
@@ -110,6 +113,16 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
         rows.append((section, "during_ingest:before", "/api/ask before the ingest", _latency(during["ask_before"])))
         rows.append((section, "during_ingest:ask", "/api/ask during the ingest", _latency(during["ask_during"])
                      + f" · {during['ask_during']['failed']} failed"))
+    long = results.get("long_questions")
+    if long:
+        chars = long["question_chars"]
+        section = (f"Issue 10 — /api/ask at {long['size']} ({long['chunks']:,} chunks), questions of "
+                   f"{chars['mean']:.0f} characters ({chars['min']}–{chars['max']}), embedded Chroma")
+        rows.append((section, "long_questions:ask_sequential", "/api/ask sequential", _latency(long["ask_sequential"])))
+        rows.append((section, "long_questions:ask_8_clients", "/api/ask 8 clients",
+                     _latency(long["ask_8_clients"], throughput=True)))
+        rows.append((section, "long_questions:memory", "server RSS peak · cold start (to first /api/ask)",
+                     f"{long.get('rss_peak_mb', 0):.0f} MB · {long.get('cold_start_s', 0):.1f} s"))
     for name, figures in results.get("servers", {}).items():
         mode, size = name.split("-", 1)
         where = "embedded Chroma" if mode == "embedded" else "Chroma server (chroma run + HttpClient)"

@@ -1,5 +1,7 @@
-"""`make bench`: ingest speed, query latency at 1k/10k/100k chunks, memory, cold start, a Chroma
-server run, a load test and the textbook LangChain RAG as yardstick; one table and a JSON file.
+"""`make bench`: ingest speed, query latency at 1k/10k/100k chunks, issue 10's latency (~235-character
+questions at ~3k chunks), memory, cold start, a Chroma server run, a load test and the textbook
+LangChain RAG as yardstick; one table and a JSON file. Every step uses the configured embedding
+model (`VVP_EMBEDDING`, default e5-small).
 
     python -m bench.run                      # everything (about 15-25 minutes on 2 cores)
     python -m bench.run --quick              # 1k and 10k only, shorter load test
@@ -25,16 +27,18 @@ from pathlib import Path
 from rich.console import Console
 
 from bench.corpus import materialise_regeerakkoord, write_documents
-from bench.data import REPO, QuestionStream, bench_questions
+from bench.data import REPO, LongQuestionStream, QuestionStream, bench_questions
 from bench.during_ingest import ask_during_ingest
 from bench.http_load import SEARCH, run_sequential
 from bench.ocr import measure_ocr
-from bench.queries import load_test, measure_server
+from bench.queries import load_test, measure_long_questions, measure_server
 from bench.report import checks, render
 from bench.server import ApiServer, ChromaServer, bench_env, executable
+from knowledge.embeddings import DEFAULT_EMBEDDING
 
 RESULTS = REPO / "bench" / "results"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+LONG_QUESTION_CHUNKS = 3_000  # issue 10: /api/ask at ~3k chunks, questions of ~235 characters
 GENERATED_DOCS = 40  # with the regeerakkoord's ~770 chunks this makes the ~1k corpus
 console = Console(stderr=True)
 
@@ -71,7 +75,7 @@ def run_ingest(work: Path, corpora, questions: list[str]) -> tuple[dict, Path]:
     corpus_args = [part for label, folder in corpora for part in ("--corpus", label, str(folder))]
     console.print("ingest: real path into a fresh knowledge base …")
     result = _job(["bench.jobs", "ingest", *corpus_args, "--questions", str(questions_file)],
-                  bench_env(VVP_DATA_DIR=str(data_dir)), work / "ingest.json", timeout=1800)
+                  bench_env(VVP_DATA_DIR=str(data_dir)), work / "ingest.json", timeout=5400)
     return result, data_dir
 
 
@@ -87,10 +91,26 @@ def run_yardstick(work: Path, ours: dict, search_http: dict | None) -> dict:
     return result
 
 
-def scale_corpus(work: Path, chunks: int) -> dict:
+def scale_corpus(work: Path, chunks: int, budget: int | None = None) -> dict:
     console.print(f"scale corpus {chunks:,} chunks (cached under data/bench/) …")
-    return _job(["bench.jobs", "scale", "--chunks", str(chunks)], bench_env(), work / f"scale-{chunks}.json",
+    extra = ["--sentence-budget", str(budget)] if budget else []
+    return _job(["bench.jobs", "scale", "--chunks", str(chunks), *extra], bench_env(), work / f"scale-{chunks}.json",
                 timeout=3600)
+
+
+def measure_long_questions_at_3k(work: Path, requests: int, budget: int | None, results: dict) -> None:
+    """Issue 10's latency figure: its own ~3k-chunk corpus (fast path) and server, long questions."""
+    built = scale_corpus(work, LONG_QUESTION_CHUNKS, budget)
+    results.setdefault("scale_corpora", {})["3k"] = built
+    data_dir = Path(built["data_dir"])
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"conversations.sqlite3{suffix}").unlink(missing_ok=True)
+    console.print(f"server long-questions-3k: ~235-character questions at {built['chunks']:,} chunks …")
+    with ApiServer(data_dir, log_path=work / "long-questions-3k.log") as server:
+        figures = measure_long_questions(server, LongQuestionStream(bench_questions(), seed=23), requests)
+    results["long_questions"] = {"size": "3k", "chunks": built["chunks"], **figures}
+    console.print(f"long questions at 3k: /api/ask p50 {figures['ask_sequential']['p50_ms']} ms, "
+                  f"8 clients {figures['ask_8_clients']['throughput_rps']} answers/s")
 
 
 def serve_and_measure(name: str, data_dir: Path, stream: QuestionStream, requests: int, *,
@@ -133,13 +153,17 @@ def measure_chroma_server(work: Path, size: str, data: tuple[Path, int], stream:
         results["servers"][f"chroma_server-{size}"]["chroma_rss_mb"] = chroma.rss_mb()
 
 
-def _step(notes: list[str], name: str, run) -> None:
-    """Run one part of the bench; a failure becomes a note instead of losing every other figure."""
+def _step(results: dict, name: str, run) -> None:
+    """Run one part of the bench; a failure becomes a note instead of losing every other figure.
+    The figures so far are written to bench/results/partial.json after every part."""
     try:
         run()
     except Exception as error:  # noqa: BLE001 - reported in the table's notes and on stderr
         console.print(f"[red]{name} failed: {type(error).__name__}: {error}[/red]")
-        notes.append(f"{name} failed ({type(error).__name__}: {str(error)[:200]}); its rows are missing")
+        results["notes"].append(f"{name} failed ({type(error).__name__}: {str(error)[:200]}); its rows are missing")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "partial.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str),
+                                          encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per route and size")
     parser.add_argument("--chroma-server-sizes", default="1k,10k", help="sizes also measured with `chroma run`")
     parser.add_argument("--no-yardstick", action="store_true", help="skip the textbook RAG")
+    parser.add_argument("--no-long-questions", action="store_true", help="skip issue 10's 3k long-question run")
+    parser.add_argument("--sentence-budget", type=int, default=None,
+                        help="sentence keys the scale corpora embed with the model (default: bench.scale)")
     args = parser.parse_args(argv)
     sizes = (args.sizes or ("1k,10k" if args.quick else "1k,10k,100k")).split(",")
     unknown = [size for size in sizes if size not in SIZES]
@@ -168,39 +195,40 @@ def main(argv: list[str] | None = None) -> int:
         ingest, data_1k = run_ingest(work, corpora, stream.take(2 * args.requests))
         results["ingest"] = ingest
         console.print("ingest beside a running server: /api/ask while vvp ingest hands ~1k chunks over …")
-        _step(notes, "ask during ingest",
+        _step(results, "ask during ingest",
               lambda: results.update(during_ingest=ask_during_ingest(work, data_1k, stream)))
         data_dirs = {"1k": (data_1k, ingest["chunks_total"])}
         for size in sizes:
             if size != "1k":
-                built = scale_corpus(work, SIZES[size])
+                built = scale_corpus(work, SIZES[size], args.sentence_budget)
                 results.setdefault("scale_corpora", {})[size] = built
                 data_dirs[size] = (Path(built["data_dir"]), built["chunks"])
+        if not args.no_long_questions:
+            _step(results, "long questions at 3k",
+                  lambda: measure_long_questions_at_3k(work, args.requests, args.sentence_budget, results))
         load_size = "10k" if "10k" in sizes else sizes[0]
         for size in sizes:
             data_dir, chunks = data_dirs[size]
-            _step(notes, f"embedded {size}", lambda: serve_and_measure(
+            _step(results, f"embedded {size}", lambda: serve_and_measure(
                 f"embedded-{size}", data_dir, stream, args.requests, chunks=chunks, results=results,
                 load_seconds=load_seconds if size == load_size else 0.0))
         for size in [s for s in args.chroma_server_sizes.split(",") if s in sizes]:
             if executable("chroma") is None:
                 notes.append("`chroma` executable missing: Chroma server mode skipped")
                 break
-            _step(notes, f"Chroma server {size}",
+            _step(results, f"Chroma server {size}",
                   lambda: measure_chroma_server(work, size, data_dirs[size], stream, args.requests, results))
         if not args.no_yardstick:
             search_http = results["servers"].get("embedded-1k", {}).get("search_sequential")
-            _step(notes, "yardstick", lambda: results.update(
+            _step(results, "yardstick", lambda: results.update(
                 yardstick=run_yardstick(work, ingest["in_process_search"], search_http)))
-        _step(notes, "OCR", lambda: results.update(ocr=measure_ocr()))
+        _step(results, "OCR", lambda: results.update(ocr=measure_ocr()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["environment"]["load_after"] = os.getloadavg()
     results["checks"] = [item.as_json() for item in checks(results)]
-    notes.append("Scale corpora (10k, 100k) are built on a bench-only fast path (sentence vectors averaged, "
-                 "see bench/scale.py); they serve query latency and memory only. Ingest speed is measured "
-                 "on the real path.")
+    notes.append(scale_note(results.get("scale_corpora", {})))
     check, load = results["environment"]["cpu_check"], results["environment"]["load_before"]
     notes.append(f"Machine at the start: load {load[0]:.2f}, Python loop {check['python_loop_ms']} ms, "
                  f"{check['sgemm_gflops_1_thread']} GFLOPS on one core (compare these before comparing runs).")
@@ -210,9 +238,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def scale_note(corpora: dict) -> str:
+    """What the scale corpora's vectors are, in this run's numbers."""
+    text = ("Scale corpora (3k, 10k, 100k) are built on a bench-only fast path (bench/scale.py): real loader "
+            "and chunker, a chunk's vector the normalised mean of its sentences' vectors")
+    if corpora:
+        built = max(corpora.values(), key=lambda item: item.get("chunks", 0))
+        quality = built.get("derived_quality") or {}
+        text += (f"; {built.get('sentences_embedded_total', '?')} sentence keys embedded with {built.get('model')} "
+                 f"({built.get('dimensions')} dims), {built.get('sentences_derived', '?')} derived from word means "
+                 f"of those")
+        if quality:
+            text += (f" (cosine with the model's own vector {quality['derived_vs_model_cosine_mean']}, "
+                     f"unrelated sentences {quality['unrelated_sentences_cosine_mean']})")
+    return text + ". They serve query latency and memory only; ingest speed is measured on the real path."
+
+
 def _environment() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    return {"cpus": os.cpu_count(), "load_before": os.getloadavg(), "python": platform.python_version(),
+    return {"cpus": os.cpu_count(), "load_before": os.getloadavg(),
+            "embedding": os.environ.get("VVP_EMBEDDING", DEFAULT_EMBEDDING), "python": platform.python_version(),
             "platform": platform.platform(), "commit": commit.stdout.strip() or None, "cpu_check": cpu_check()}
 
 

@@ -23,6 +23,7 @@ import psutil
 
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
+PASSED = ("VVP_EMBEDDING", "VVP_EMBEDDING_THREADS", "VVP_SHARED_DIR", "VVP_BENCH_CACHE")
 
 
 def free_port() -> int:
@@ -37,8 +38,11 @@ def executable(name: str) -> str | None:
 
 
 def bench_env(**overrides: str) -> dict[str, str]:
-    """The environment of a bench server: offline, quiet, and a rate limit the bench cannot hit."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("VVP_")}
+    """The environment of a bench server: offline, quiet, and a rate limit the bench cannot hit.
+
+    Of the caller's VVP_ variables only those that choose what is measured pass: the embedding
+    model (every step of one run uses the same one) and where the shared data and caches are."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("VVP_") or key in PASSED}
     env.update({
         "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
         "GRADIO_ANALYTICS_ENABLED": "False", "VVP_RATE_LIMIT": "1000000/minute", "VVP_LOG_LEVEL": "WARNING",
