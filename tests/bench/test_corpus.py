@@ -1,7 +1,7 @@
 """Generated bench documents vary real text instead of copying it."""
 
 from bench.corpus import DocumentGenerator, Passage, sentence_key, sentences_of
-from bench.data import QuestionStream
+from bench.data import LongQuestionStream, QuestionStream
 
 PASSAGES = [
     Passage("Mobiliteit", ("De provincie Limburg legt 12 kilometer fietspad aan.", "Het budget bedraagt 4 miljoen euro.",
@@ -37,3 +37,20 @@ def test_question_stream_never_repeats_a_text():
     texts = stream.take(50)
     assert len(set(texts)) == 50
     assert any("gouverneur" in text for text in texts) and any("VVP" in text for text in texts)
+
+
+def test_long_question_stream_joins_real_questions_into_unique_texts_of_about_235_characters():
+    questions = ["Wat doet de VVP?", "Wie is de gouverneur van Limburg?", "Hoeveel provincies telt Vlaanderen?",
+                 "Wanneer vergadert de provincieraad?", "Welke taken heeft de deputatie in het mobiliteitsbeleid?"]
+    texts = LongQuestionStream(questions, seed=4).take(300)
+    lengths = [len(text) for text in texts]
+
+    assert len(set(texts)) == 300
+    assert all(205 <= length <= 265 for length in lengths) and 220 <= sum(lengths) / len(lengths) <= 250
+    assert all(any(question.rstrip("?").lower()[:12] in text.lower() for question in questions) for text in texts)
+    assert sum(text.count("?") for text in texts) > 2 * len(texts)  # several questions in one request
+
+
+def test_one_very_long_question_is_cut_at_a_word_near_the_target():
+    text = LongQuestionStream(["Waarom " + "duurt de vergadering van de provincieraad zo lang " * 10 + "?"]).next()
+    assert 205 <= len(text) <= 265 and text.endswith("?") and not text[:-1].endswith(" ")

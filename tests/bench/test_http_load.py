@@ -66,3 +66,25 @@ def test_concurrent_run_stops_at_its_deadline(port):
 def test_a_run_without_a_bound_is_refused(port):
     with pytest.raises(ValueError):
         run_concurrent(port, [ASK], lambda: "vraag", 2)
+
+
+class FakeServer:
+    """What `measure_long_questions` reads of a running `ApiServer`."""
+
+    def __init__(self, port):
+        self.port, self.cold_start_s = port, 1.5
+
+    def rss_mb(self):
+        return 123.0
+
+
+def test_long_questions_are_asked_sequentially_and_by_8_clients_and_their_lengths_recorded(port):
+    from bench.data import LongQuestionStream
+    from bench.queries import measure_long_questions
+
+    stream = LongQuestionStream(["Wat doet de VVP?", "Wie is de gouverneur van Limburg?"], seed=2)
+    figures = measure_long_questions(FakeServer(port), stream, requests=20)
+
+    assert figures["ask_sequential"]["requests"] == 20 and figures["ask_8_clients"]["requests"] == 30
+    assert figures["ask_8_clients"]["throughput_rps"] > 0 and figures["rss_peak_mb"] == 123.0
+    assert 205 <= figures["question_chars"]["min"] <= figures["question_chars"]["mean"] <= figures["question_chars"]["max"] <= 265
