@@ -199,6 +199,8 @@ class VectorStore:
         offset = 0
         while True:
             page = self._collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            if not page["ids"]:  # a collection of exactly n pages ends with an empty one (shapeless embeddings)
+                return
             yield page
             if len(page["ids"]) < _GET_PAGE:
                 return

@@ -236,3 +236,16 @@ def test_dense_memory_discards_a_load_that_another_write_overtook():
     collection.versions = ["v1", "v2", "v2"]  # the version changed while the pages were read
     assert memory.current(collection) is None
     assert memory.current(collection).version == "v2"
+
+
+def test_a_collection_of_exactly_whole_pages_loads_into_memory(tmp_path, monkeypatch):
+    import knowledge.vector_store
+
+    monkeypatch.setattr(knowledge.vector_store, "_GET_PAGE", 4)  # 8 chunks: two full pages, then an empty one
+    store = store_with(tmp_path, {"doc": (8, "andere")})
+    query = RandomEmbedder().embed_query("doc passage 3")
+
+    hits = store.query(query, k=3)
+
+    assert store.in_memory
+    assert [cid for cid, _ in hits] == brute_force(store, query, 3)
