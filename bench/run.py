@@ -3,9 +3,10 @@ questions at ~3k chunks), memory, cold start, a Chroma server run, a load test a
 LangChain RAG as yardstick; one table and a JSON file. Every step uses the configured embedding
 model (`VVP_EMBEDDING`, default e5-small).
 
-    python -m bench.run                      # everything (about 15-25 minutes on 2 cores)
+    python -m bench.run                      # everything (about 25-60 minutes with e5 on 2 cores)
     python -m bench.run --quick              # 1k and 10k only, shorter load test
     python -m bench.run --sizes 1k,10k --load-seconds 30 --requests 100
+    python -m bench.run --only-long-questions  # issue 10's /api/ask figure at 3k alone (a few minutes)
 
 Results go to bench/results/bench-<timestamp>.json and bench/results/latest.json.
 """
@@ -175,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chroma-server-sizes", default="1k,10k", help="sizes also measured with `chroma run`")
     parser.add_argument("--no-yardstick", action="store_true", help="skip the textbook RAG")
     parser.add_argument("--no-long-questions", action="store_true", help="skip issue 10's 3k long-question run")
+    parser.add_argument("--only-long-questions", action="store_true",
+                        help="issue 10's 3k long-question run alone (bench/results/long-questions-<time>.json)")
     parser.add_argument("--sentence-budget", type=int, default=None,
                         help="sentence keys the scale corpora embed with the model (default: bench.scale)")
     args = parser.parse_args(argv)
@@ -183,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown size(s) {unknown}: choose from {', '.join(SIZES)}")
     load_seconds = args.load_seconds if args.load_seconds is not None else (20.0 if args.quick else 60.0)
+    if args.only_long_questions:
+        return only_long_questions(args)
 
     started = time.perf_counter()
     notes: list[str] = []
@@ -194,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         corpora = prepare_documents(work, notes)
         ingest, data_1k = run_ingest(work, corpora, stream.take(2 * args.requests))
         results["ingest"] = ingest
-        console.print("ingest beside a running server: /api/ask while vvp ingest hands ~1k chunks over …")
+        console.print("ingest beside a running server: /api/ask while vvp ingest hands ~300 chunks over …")
         _step(results, "ask during ingest",
               lambda: results.update(during_ingest=ask_during_ingest(work, data_1k, stream)))
         data_dirs = {"1k": (data_1k, ingest["chunks_total"])}
@@ -235,6 +240,23 @@ def main(argv: list[str] | None = None) -> int:
     _write(results)
     render(results, Console(width=170))
     console.print(f"bench finished in {results['seconds'] / 60:.1f} min → bench/results/latest.json")
+    return 0
+
+
+def only_long_questions(args: argparse.Namespace) -> int:
+    """Issue 10's latency figure by itself: a few minutes instead of the whole bench."""
+    results: dict = {"started": datetime.now().isoformat(timespec="seconds"), "servers": {}, "notes": [],
+                     "environment": _environment(), "arguments": vars(args)}
+    work = Path(tempfile.mkdtemp(prefix="vvp-bench-"))
+    try:
+        measure_long_questions_at_3k(work, args.requests, args.sentence_budget, results)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["environment"]["load_after"] = os.getloadavg()
+    results["checks"] = [item.as_json() for item in checks(results) if item.key.startswith("long_questions:")]
+    results["notes"].append(scale_note(results.get("scale_corpora", {})))
+    _write(results, name="long-questions")
+    render(results, Console(width=170))
     return 0
 
 
@@ -282,12 +304,14 @@ def cpu_check() -> dict:
     return {"python_loop_ms": round(python_ms, 1), "sgemm_gflops_1_thread": round(gflops, 1)}
 
 
-def _write(results: dict) -> None:
+def _write(results: dict, name: str = "bench") -> None:
+    """bench/results/<name>-<time>.json; a whole bench run is also latest.json."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     text = json.dumps(results, indent=2, ensure_ascii=False, default=str)
-    (RESULTS / f"bench-{stamp}.json").write_text(text, encoding="utf-8")
-    (RESULTS / "latest.json").write_text(text, encoding="utf-8")
+    (RESULTS / f"{name}-{stamp}.json").write_text(text, encoding="utf-8")
+    if name == "bench":
+        (RESULTS / "latest.json").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
