@@ -91,3 +91,16 @@ def test_ingest_is_judged_against_the_model_alone_and_asks_during_an_ingest_must
     text = console.export_text()
     assert "128.0 chunks/s; the ingest reached 96.2 = 75 %" in text
     assert "/api/ask during the ingest" in text and "p95 240.0" in text
+
+
+def test_the_scale_note_says_what_the_vectors_are():
+    from bench.run import scale_note
+
+    note = scale_note({"10k": {"chunks": 10_004, "model": "multilingual-e5-small-q4", "dimensions": 384,
+                               "sentences_embedded_total": 3000, "sentences_derived": 12440,
+                               "derived_quality": {"derived_vs_model_cosine_mean": 0.925,
+                                                   "unrelated_sentences_cosine_mean": 0.834}},
+                       "3k": {"chunks": 3000, "model": "multilingual-e5-small-q4", "dimensions": 384}})
+    assert "3000 sentence keys embedded with multilingual-e5-small-q4 (384 dims), 12440 derived" in note
+    assert "cosine with the model's own vector 0.925, unrelated sentences 0.834" in note
+    assert "ingest speed is measured on the real path" in scale_note({})
