@@ -155,7 +155,7 @@ class DocumentService:
         return StagedFile(name, stored)
 
     def _staging_path(self, name: str) -> Path:
-        uploads = self._knowledge.data_dir / "files"
+        uploads = self._knowledge.files_dir
         uploads.mkdir(parents=True, exist_ok=True)
         return uploads / f"upload-{uuid.uuid4().hex}{Path(name).suffix.lower()[:12]}"
 
@@ -181,7 +181,7 @@ class DocumentService:
     def drop_orphan_uploads(self) -> list[str]:
         """Remove kept uploads no document refers to: what a job cut short by a crash staged.
         Only the writer of the data dir may call this (at start, before any job)."""
-        uploads = self._knowledge.data_dir / "files"
+        uploads = self._knowledge.files_dir
         if not uploads.is_dir():
             return []
         used = self._knowledge.stored_paths()

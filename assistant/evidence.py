@@ -272,13 +272,13 @@ class EvidenceScorer:
                 context: dict[str, float] | None = None) -> float:
         """0–1 confidence that the passages answer the question; the service refuses below a threshold.
 
-        A logistic model of signals that transfer across corpora (see SUPPORT_MODEL): how close
-        the best passage is in meaning (the main model's similarity, and its margin over the
-        passages that are not about the question, `context["dense_background"]` from the
-        retriever), the idf-weighted share of the question's terms the passage holds, and how
-        well its best sentence matches. A question in English or French cannot match Dutch
-        terms: it is judged on meaning alone (FOREIGN_SUPPORT_MODEL). A question that asks for
-        a number, a date or contact details needs one in the quoted text.
+        A logistic model of signals that transfer across corpora (see SUPPORT_MODELS): how close
+        the best passage is in meaning (the main model's margin over the passages that are not
+        about the question, `context["dense_background"]` from the retriever), the idf-weighted
+        share of the question's terms the passage holds, and how well its best sentence
+        matches. A question in English or French cannot match Dutch terms: it is judged on
+        meaning alone (the model's `foreign` weights). A question that asks for a number, a date
+        or contact details needs one in the quoted text.
         """
         signals = self.signals(question, hits, units, context)
         if not signals:

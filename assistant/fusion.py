@@ -40,8 +40,8 @@ DEFAULT_METHOD = "zscore"
 # Tuned with e5 on the wetten-nl and policyqa train splits (see the module docstring).
 DEFAULT_WEIGHTS: dict[str, float] = {"word": 1.0, "char": 1.0, "dense": 4.0}
 # The dense weight follows the model's strength: USE's was tuned on policyqa train
-# (bench/retrieval_experiments.py); a model not listed gets e5's.
-DENSE_WEIGHTS: dict[str, float] = {"multilingual-e5-small-q4": 4.0, "use-multilingual-v3": 0.75}
+# (bench/retrieval_experiments.py); a model not listed (e5, a local one) gets DEFAULT_WEIGHTS'.
+DENSE_WEIGHTS: dict[str, float] = {"use-multilingual-v3": 0.75}
 DEFAULT_RRF_K = 60
 DEFAULT_TOP_N = 50
 DEFAULT_FULL_CONFIDENCE = 0.8

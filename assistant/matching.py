@@ -81,8 +81,9 @@ def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] 
     (compounds and inflections: "provinciebesturen" in "de besturen van de provincies").
     `surface` maps a stem to the question's word it came from (`surface_words`): character
     n-grams need the word, not the stem. `acronyms` (`acronyms_of`): an abbreviation also
-    counts as found, as a partial match, where a text spells it out. Each text's analysis is cached: the same passages,
-    titles and lead-ins come back for every unit of a passage and for related questions.
+    counts as found, as a partial match, where a text spells it out. Each text's analysis is
+    cached: the same passages, titles and lead-ins come back for every unit of a passage and
+    for related questions.
     """
     surface = surface or {}
     total = sum(weights.values())

@@ -124,6 +124,11 @@ class KnowledgeBase:
         """True when `path` is a kept file inside the data dir's files folder (no traversal)."""
         return self.files.owns(path)
 
+    @property
+    def files_dir(self) -> Path:
+        """The folder of kept originals (`data_dir/files`), where uploads are staged too."""
+        return self.files.directory
+
     def documents(self) -> list[DocumentRecord]:
         return self.manifest.all(status="ready")
 
