@@ -20,7 +20,7 @@ from assistant.retrieval import CrossEncoderReranker, Retriever
 from assistant.service import AssistantService
 from assistant.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.embeddings import Embedder, UseEmbedder, create_embedder
+from knowledge.embeddings import Embedder, create_embedder
 from knowledge.vector_store import VectorStore, make_client
 
 log = logging.getLogger(__name__)
@@ -38,16 +38,6 @@ class Container:
     @cached_property
     def embedder(self) -> Embedder:
         return self._embedder or create_embedder(self.settings.embedding, threads=self.settings.embedding_threads)
-
-    @cached_property
-    def sentence_embedder(self) -> Embedder:
-        """The evidence step compares the question with single sentences, a dozen per question:
-        USE does that in ~3 ms where e5 would take ~150 ms, and the passage-level meaning match
-        still comes from the main model (the dense channel's score). The same model when the
-        main one is USE."""
-        if isinstance(self.embedder, UseEmbedder):
-            return self.embedder
-        return UseEmbedder(threads=self.settings.embedding_threads)
 
     @cached_property
     def kb(self) -> KnowledgeBase:
@@ -79,8 +69,8 @@ class Container:
     @cached_property
     def scorer(self) -> EvidenceScorer:
         # Looked up on each use: a reset of the knowledge base replaces the index.
-        return EvidenceScorer(self.sentence_embedder, lambda: self.kb.term_stats(),
-                              dense_model=self.embedder.model_id)
+        return EvidenceScorer(self.embedder, lambda: self.kb.term_stats(),
+                              unit_vectors=lambda ids: self.kb.unit_vectors(ids))
 
     @cached_property
     def metrics(self) -> Metrics:

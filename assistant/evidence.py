@@ -3,16 +3,16 @@
 Both answerers use it: the extractive answerer quotes the best units, and the refusal decision
 for every answerer is `support`, a 0–1 confidence that the passages answer the question.
 Units are ranked by idf-weighted coverage of the question's stemmed terms, the similarity of
-unit and question (a cheap sentence model, USE) and the passage's retrieval rank. `support`
-is a logistic model fitted on real questions with and without their document in the index
-(SUPPORT_MODELS): the main model's similarity of question and passage and its margin over the
-question's background, term coverage and the sentence match.
+unit and question in the knowledge base's own model (unit vectors stored at ingest,
+`knowledge.unit_vectors`; the question's vector is the one retrieval made) and the passage's
+retrieval rank. `support` is a logistic model fitted on real questions with and without their
+document in the index (SUPPORT_MODELS): the main model's similarity of question and passage
+and its margin over the question's background, term coverage and the best unit's match.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,12 +24,11 @@ from assistant.matching import (
     acronyms_of, answer_type_present, asked_answer_type, coverage, is_foreign, stem_words, surface_words,
 )
 from assistant.models import Hit
-from ingest.sentences import split_sentences
+from ingest.units import Unit, locate_units, partner
 from ingest.wordlists import QUESTION_OPENERS, QUESTION_TERM_WORDS, V2_OPENERS
 from knowledge.analysis import word_tokens
 from knowledge.embeddings import Embedder
-
-LIST_ITEM = re.compile(r"^\s*(?:[-•*◦▪–]|\d+[.)]|[a-z][.)])\s+")
+from knowledge.unit_vectors import unpack
 
 # Weights of the unit score (set by hand, checked on the policyqa train split): coverage matters
 # most, meaning breaks ties and carries questions in other languages, the passage's retrieval
@@ -38,9 +37,6 @@ W_LEXICAL, W_DENSE, W_PRIOR = 0.6, 0.25, 0.15
 # For questions in another language the Dutch terms cannot match: meaning decides, and the
 # passage ranking (whose dense channel compares whole passages) counts more.
 W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN = 0.2, 0.5, 0.3
-# Cosine similarities of the sentence model (USE) between a question and an unrelated / a
-# matching sentence.
-DENSE_FLOOR, DENSE_CEIL = 0.15, 0.6
 
 
 @dataclass(frozen=True)
@@ -52,6 +48,10 @@ class SupportModel:
     dutch: dict[str, float]
     foreign: dict[str, float]
     background: float
+    # The model's cosine between a question and an unrelated / a matching sentence: a unit's
+    # `dense` is its similarity placed on 0-1 between the two.
+    unit_floor: float
+    unit_ceil: float
 
 
 # Fitted with bench/answer_calibration.py on the train splits of policyqa (400 questions) and
@@ -65,20 +65,19 @@ SUPPORT_MODELS = {
     "multilingual-e5-small-q4": SupportModel(
         dutch={"dense_margin": 39.89, "coverage": 5.88, "unit_dense": 2.57, "bias": -7.40},
         foreign={"dense_margin": 73.01, "unit_dense": 3.34, "bias": -4.43},
-        background=0.837,
+        background=0.837, unit_floor=0.75, unit_ceil=0.95,
     ),
     # policyqa train only (AUC 0.83)
     "use-multilingual-v3": SupportModel(
         dutch={"dense_top": -8.55, "dense_margin": 10.82, "coverage": 4.71, "unit_dense": 2.98, "bias": -3.76},
         foreign={"dense_top": -7.12, "dense_margin": 9.54, "unit_dense": 3.44, "bias": -0.55},
-        background=0.234,
+        background=0.234, unit_floor=0.15, unit_ceil=0.6,
     ),
 }
 # Any other model (a local sentence-transformers directory): the e5 fit, on margins, whose scale
 # depends less on the model than raw similarities do. Not calibrated for that model: refit with
 # bench/answer_calibration.py on questions of your own.
 GENERIC_SUPPORT_MODEL = SUPPORT_MODELS["multilingual-e5-small-q4"]
-DENSE_CANDIDATES = 6
 ANSWER_TYPE_PENALTY = 0.5
 FINITE_VERB_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.5
@@ -90,85 +89,6 @@ class TermStats(Protocol):
     def document_frequencies(self, terms: list[str]) -> dict[str, int]: ...
 
     def __len__(self) -> int: ...
-
-
-@dataclass
-class Unit:
-    """A quotable span of a passage: `passage[start:end] == text`."""
-
-    hit_index: int
-    text: str
-    start: int
-    end: int
-    is_list_item: bool
-    lead_in: int | None = None  # index (in the same passage's units) of the sentence introducing the list
-    lexical: float = 0.0
-    dense: float = 0.0
-    score: float = 0.0
-
-
-def _marker_kind(text: str) -> str:
-    """"bullet", "number" or "letter": which level of an enumeration a list item's marker is."""
-    marker = text.lstrip()[:1]
-    if marker.isdigit():
-        return "number"
-    return "letter" if marker.isalpha() else "bullet"
-
-
-def locate_units(passage: str, hit_index: int) -> list[Unit]:
-    """Split a passage into units and find each one's exact span, so quotes stay literal.
-
-    A unit ending in ":" introduces the list items after it (its `lead_in`); lists nest by
-    marker kind, as in statutes: "1. ... voor zover dit:" introduces "a." to "d.", and the next
-    "2." belongs to the list of the "1." again.
-    """
-    units: list[Unit] = []
-    cursor = 0
-    open_leads: list[tuple[str | None, int]] = []  # (marker kind of the items it introduces, unit index)
-    for sentence in split_sentences(passage):
-        sentence = sentence.strip()
-        if not sentence:
-            continue
-        start = passage.find(sentence, cursor)
-        if start < 0:  # the splitter normalised whitespace: match flexibly
-            pattern = r"\s+".join(re.escape(part) for part in sentence.split())
-            found = re.compile(pattern).search(passage, cursor)
-            if not found:
-                continue
-            start, end = found.span()
-        else:
-            end = start + len(sentence)
-        cursor = end
-        previous = units[-1] if units else None
-        if previous is not None and previous.is_list_item and "\n" not in passage[previous.end : start]:
-            # A further sentence of the same list item: the item is quoted whole.
-            previous.end, previous.text = end, passage[previous.start : end]
-            if previous.text.rstrip().endswith(":"):
-                open_leads.append((None, len(units) - 1))
-            continue
-        line_start = passage.rfind("\n", 0, start) + 1
-        is_item = bool(LIST_ITEM.match(passage[line_start : end])) and passage[line_start:start].strip() in ("", "-", "•", "*")
-        text = passage[start:end]
-        lead_in = None
-        if is_item:
-            kind = _marker_kind(passage[line_start:end])
-            marker = LIST_ITEM.match(text)
-            if marker:  # quote the item without its bullet
-                start += marker.end()
-                text = passage[start:end]
-            # The innermost open list of this marker kind (or a lead-in still waiting for its
-            # first item) takes the item; lists opened inside it are closed ("2." after "a."-"d.").
-            while open_leads and open_leads[-1][0] not in (None, kind):
-                open_leads.pop()
-            if open_leads:
-                open_leads[-1] = (kind, open_leads[-1][1])
-                lead_in = open_leads[-1][1]
-        else:
-            open_leads.clear()
-        units.append(Unit(hit_index, text, start, end, is_item, lead_in=lead_in))
-        if text.rstrip().endswith(":"):
-            open_leads.append((None, len(units) - 1))
-    return units
 
 
 class _VectorCache:
@@ -202,13 +122,16 @@ class EvidenceScorer:
     """
 
     def __init__(self, embedder: Embedder, term_stats: Callable[[], TermStats], passages: int = 4,
-                 dense_model: str = "multilingual-e5-small-q4"):
-        """`embedder` scores sentences; `dense_model` names the model behind the passages' dense
-        scores, which chooses the support model (SUPPORT_MODELS)."""
+                 unit_vectors: Callable[[list[str]], dict[str, str]] | None = None):
+        """`embedder` is the knowledge base's model (its `model_id` chooses the support model,
+        SUPPORT_MODELS): the question's vector is the one retrieval already made, and the units'
+        vectors are those stored at ingest, read by `unit_vectors` (chunk ids → packed vectors,
+        `knowledge.unit_vectors`). A passage stored without them has its units embedded here."""
         self.embedder = embedder
         self.term_stats = term_stats
         self.passages = passages
-        self.support_model = SUPPORT_MODELS.get(dense_model, GENERIC_SUPPORT_MODEL)
+        self.unit_vectors = unit_vectors
+        self.support_model = SUPPORT_MODELS.get(embedder.model_id, GENERIC_SUPPORT_MODEL)
         self._cache = _VectorCache()
 
     def idf(self, terms: list[str]) -> dict[str, float]:
@@ -237,7 +160,8 @@ class EvidenceScorer:
 
     def score(self, question: str, hits: list[Hit]) -> list[Unit]:
         """All units of the first `passages` hits, scored, best first."""
-        units = [unit for index, hit in enumerate(hits[: self.passages]) for unit in locate_units(hit.text, index)]
+        passages = [locate_units(hit.text, index) for index, hit in enumerate(hits[: self.passages])]
+        units = [unit for passage in passages for unit in passage]
         if not units:
             return []
         weights = self.question_terms(question)
@@ -250,23 +174,38 @@ class EvidenceScorer:
         # A question that asks for a number, a date or contact details is answered by a unit that
         # holds one: the others rank as support would judge them, at ANSWER_TYPE_PENALTY.
         wanted = asked_answer_type(question)
-        typed = {id(unit): 1.0 for unit in units}
-        for unit in units:
-            own = coverage(weights, unit.text, surface=surface, acronyms=acronyms).share
-            framed = coverage(weights, *_in_context(unit, hits, units), surface=surface, acronyms=acronyms).share
-            # Terms found only in the frame (title, section, lead-in) count for half.
-            unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
-            if wanted is not None and not wanted.search(_meaning_text(unit, units)):
-                typed[id(unit)] = ANSWER_TYPE_PENALTY
-            unit.score = typed[id(unit)] * (w_lexical * unit.lexical + w_prior / (1 + unit.hit_index))
-        # Embedding sentences is the costly step: for a Dutch question only the lexically most
-        # promising units can still win, so only those are embedded.
-        candidates = units if foreign else sorted(units, key=lambda u: -u.score)[:DENSE_CANDIDATES]
-        vectors = self._cache.embed(self.embedder, [_meaning_text(unit, units) for unit in candidates])
-        for unit, similarity in zip(candidates, vectors @ self.embedder.embed_query(question)):
-            unit.dense = _dense(similarity)
-            unit.score += typed[id(unit)] * w_dense * unit.dense
+        query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+        for passage, vectors in zip(passages, self._vectors(hits, passages)):
+            for index, unit in enumerate(passage):
+                own = coverage(weights, unit.text, surface=surface, acronyms=acronyms).share
+                framed = coverage(weights, *_in_context(unit, hits, units), surface=surface, acronyms=acronyms).share
+                # Terms found only in the frame (title, section, lead-in) count for half.
+                unit.lexical = own + CONTEXT_WEIGHT * (framed - own)
+                # What the unit means: with its lead-in (a list item) or its first item (a lead-in).
+                other = partner(index, passage)
+                meaning = vectors[index] if other is None else _unit_length(vectors[index] + vectors[other])
+                unit.similarity = float(meaning @ query)
+                unit.dense = self._dense(unit.similarity)
+                typed = 1.0
+                if wanted is not None and not wanted.search(_meaning_text(unit, units)):
+                    typed = ANSWER_TYPE_PENALTY
+                unit.score = typed * (w_lexical * unit.lexical + w_dense * unit.dense + w_prior / (1 + unit.hit_index))
         return sorted(units, key=lambda unit: -unit.score)
+
+    def _vectors(self, hits: list[Hit], passages: list[list[Unit]]) -> list[np.ndarray]:
+        """Per passage, its units' vectors: as stored at ingest, else embedded now (and kept)."""
+        stored = self.unit_vectors([hits[p[0].hit_index].chunk_id for p in passages if p]) if self.unit_vectors else {}
+        matrices = []
+        for passage in passages:
+            texts = [unit.text for unit in passage]
+            vectors = unpack(stored.get(hits[passage[0].hit_index].chunk_id), texts) if passage else None
+            matrices.append(vectors if vectors is not None else self._cache.embed(self.embedder, texts))
+        return matrices
+
+    def _dense(self, similarity: float) -> float:
+        """A unit's similarity on 0-1, between the model's levels for an unrelated and a matching sentence."""
+        floor, ceil = self.support_model.unit_floor, self.support_model.unit_ceil
+        return float(np.clip((similarity - floor) / (ceil - floor), 0.0, 1.0))
 
     def support(self, question: str, hits: list[Hit], units: list[Unit],
                 context: dict[str, float] | None = None) -> float:
@@ -307,8 +246,10 @@ class EvidenceScorer:
         return {
             "dense_top": dense,
             "dense_margin": dense - background,
+            "reference_margin": dense - context.get("dense_reference", self.support_model.background),
             "coverage": max(found.share, best.lexical),
             "unit_dense": best.dense,
+            "unit_similarity": best.similarity,
             # In the unit and its lead-in: a year in the document's title answers no "hoeveel".
             "answer_type": float(answer_type_present(question, _meaning_text(best, units))),
             "foreign": float(is_foreign(question)),
@@ -326,12 +267,16 @@ class EvidenceScorer:
 def _meaning_text(unit: Unit, units: list[Unit]) -> str:
     """What a unit means: a lead-in with what it introduces, a list item with its lead-in."""
     siblings = [u for u in units if u.hit_index == unit.hit_index]
-    position = next(i for i, u in enumerate(siblings) if u is unit)
-    if unit.lead_in is not None:
-        return f"{siblings[unit.lead_in].text} {unit.text}"
-    if unit.text.rstrip().endswith(":") and position + 1 < len(siblings):
-        return f"{unit.text} {siblings[position + 1].text}"
-    return unit.text
+    other = partner(next(i for i, u in enumerate(siblings) if u is unit), siblings)
+    if other is None:
+        return unit.text
+    first, second = sorted((siblings.index(unit), other))
+    return f"{siblings[first].text} {siblings[second].text}"
+
+
+def _unit_length(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
 
 
 def _in_context(unit: Unit, hits: list[Hit], units: list[Unit]) -> tuple[str, ...]:
@@ -342,10 +287,6 @@ def _in_context(unit: Unit, hits: list[Hit], units: list[Unit]) -> tuple[str, ..
         siblings = [u for u in units if u.hit_index == unit.hit_index]
         parts.append(siblings[unit.lead_in].text)
     return (*parts, unit.text)
-
-
-def _dense(similarity: float) -> float:
-    return float(np.clip((similarity - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR), 0.0, 1.0))
 
 
 def idf_from_frequencies(frequencies: dict[str, int], documents: int) -> dict[str, float]:

@@ -116,7 +116,8 @@ class Retriever:
                     self._background = self.kb.vectors.embed_passages(background_texts())
         reference = (self._background @ self.kb.vectors.embed_query(query)).tolist()
         ranked = sorted(scores + reference, reverse=True)[BACKGROUND_RANKS]
-        return {"dense_floor": scores[-1], "dense_background": sum(ranked) / len(ranked)}
+        return {"dense_floor": scores[-1], "dense_background": sum(ranked) / len(ranked),
+                "dense_reference": sum(reference) / len(reference)}
 
     def _hits(self, fused, wanted: int) -> list[Hit]:
         """The first `wanted` fused ids as hits, dropping passages whose text repeats a better one."""

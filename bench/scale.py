@@ -46,10 +46,11 @@ from knowledge.base import KnowledgeBase
 from knowledge.embeddings import Embedder
 from knowledge.manifest import DocumentRecord
 from knowledge.model_collections import collection_name
+from knowledge.unit_vectors import pack, unit_texts
 
 log = logging.getLogger(__name__)
 
-FAST_PATH_VERSION = 2  # bump when the scale vectors change: cached corpora are rebuilt
+FAST_PATH_VERSION = 3  # bump when the scale vectors change: cached corpora are rebuilt
 SENTENCE_BUDGET = 3000  # sentence keys embedded by the model (~2.5-10 min with e5); the rest get derived vectors
 EMBED_BATCH = 64
 WRITE_BATCH = 4000  # chunks per Chroma write while building
@@ -109,6 +110,15 @@ class SentenceVectors:
             mean = np.mean([self.vector(key) for key, _ in keys], axis=0)
             out[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
         return out
+
+    def unit_vectors(self, chunks: list[Chunk]) -> list[str]:
+        """Each chunk's packed unit vectors (`knowledge.unit_vectors`), from the same sentence vectors."""
+        packed = []
+        for chunk in chunks:
+            texts = unit_texts(chunk.text)
+            vectors = np.array([self.vector(sentence_key(text)) for text in texts], dtype=np.float32)
+            packed.append(pack(vectors, texts) if texts else "")
+        return packed
 
     def vector(self, key: str) -> np.ndarray:
         """The model's vector of `key` when it was embedded, otherwise its derived vector."""
@@ -258,7 +268,7 @@ def build_scale_corpus(chunks_wanted: int, embedder: Embedder, seed: int = 42, b
 
 def _write(kb: KnowledgeBase, sentences: SentenceVectors, documents) -> None:
     chunks = [chunk for document in documents for chunk in document.chunks]
-    kb.vectors.add(chunks, sentences.chunk_vectors(chunks), new=True)
+    kb.vectors.add(chunks, sentences.chunk_vectors(chunks), new=True, units=sentences.unit_vectors(chunks))
     now = time.time()
     kb.manifest.upsert_ready_many([
         DocumentRecord(document_id=document.document_id, title=document.title, doc_type=document.doc_type,

@@ -19,6 +19,7 @@ from knowledge.manifest import DocumentRecord, Manifest
 from knowledge.records import Filters, IngestItem, IngestReport, IngestResult, Progress
 from knowledge.stores import Stores
 from knowledge.vector_store import StoredChunk, VectorStore
+from knowledge.unit_vectors import UNIT_VECTORS
 
 __all__ = ["EMBED_BATCH", "Filters", "KnowledgeBase"]
 
@@ -154,6 +155,10 @@ class KnowledgeBase:
 
     def get_chunks(self, ids: list[str]) -> list[StoredChunk]:
         return self.vectors.get(ids)
+
+    def unit_vectors(self, ids: list[str]) -> dict[str, str]:
+        """The packed unit vectors stored with these chunks (`knowledge.unit_vectors`; "" when absent)."""
+        return {chunk.chunk_id: chunk.metadata.get(UNIT_VECTORS, "") for chunk in self.vectors.get(ids)}
 
     def channel_results(self, query: str, k: int, filters: Filters | None = None,
                         query_embedding=None) -> dict[str, list[tuple[str, float]]]:

@@ -141,20 +141,23 @@ class Ingestion:
         stored_path = item.stored_path or self.files.keep(path, document.document_id)
         return _Prepared(document, label, stored_path, existing)
 
-    def _embed(self, batch: list[_Prepared], tracker: Tracker | None = None) -> np.ndarray:
+    def _embed(self, batch: list[_Prepared], tracker: Tracker | None = None) -> tuple[np.ndarray, list[str]]:
+        """The chunks' vectors and their packed unit vectors (`knowledge.unit_vectors`)."""
         vectors = self.stores.vectors
         labelled = [(chunk, item.label) for item in batch for chunk in item.document.chunks]
-        if tracker is None:
-            return vectors.embed_chunks([chunk for chunk, _ in labelled])
-        parts = []
-        for start in range(0, len(labelled), PROGRESS_STEP):  # model calls across documents, progress within
-            part = labelled[start : start + PROGRESS_STEP]
-            parts.append(vectors.embed_chunks([chunk for chunk, _ in part]))
-            tracker.advance(len(part), part[-1][1])
-        return np.concatenate(parts)
+        parts, units = [], []
+        step = PROGRESS_STEP if tracker is not None else max(len(labelled), 1)
+        for start in range(0, len(labelled), step):  # model calls across documents, progress within
+            part = [chunk for chunk, _ in labelled[start : start + step]]
+            parts.append(vectors.embed_chunks(part))
+            units.extend(vectors.embed_units(part))
+            if tracker is not None:
+                tracker.advance(len(part), labelled[start + len(part) - 1][1])
+        return (np.concatenate(parts) if parts else vectors.embed_chunks([])), units
 
-    def _write(self, batch: list[_Prepared], embeddings: np.ndarray) -> list[IngestResult]:
-        self.stores.write([(item.record(), item.document.chunks) for item in batch], embeddings)
+    def _write(self, batch: list[_Prepared], embedded: tuple[np.ndarray, list[str]]) -> list[IngestResult]:
+        embeddings, units = embedded
+        self.stores.write([(item.record(), item.document.chunks) for item in batch], embeddings, units)
         for item in batch:  # an updated upload got a new kept file: the previous one goes
             previous = item.existing.stored_path if item.existing else None
             if previous and previous != str(item.stored_path):

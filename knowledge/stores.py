@@ -136,9 +136,10 @@ class Stores:
             with self.write_lock():
                 self.lexical.save()
 
-    def write(self, documents: list[tuple[DocumentRecord, list[Chunk]]], embeddings: np.ndarray) -> None:
-        """Store documents (new or replacing their earlier version) with their chunks' embeddings,
-        in the order of the chunks: manifest pending → Chroma → lexical → ready."""
+    def write(self, documents: list[tuple[DocumentRecord, list[Chunk]]], embeddings: np.ndarray,
+              units: list[str] | None = None) -> None:
+        """Store documents (new or replacing their earlier version) with their chunks' embeddings
+        and packed unit vectors, in the order of the chunks: manifest pending → Chroma → lexical → ready."""
         chunks = [chunk for _, document_chunks in documents for chunk in document_chunks]
         with self.write_lock():
             old_ids: list[str] = []
@@ -149,7 +150,7 @@ class Stores:
                     self.vectors.delete_document(record.document_id)
                     old_ids.extend(ids)
             # The documents' previous chunks are gone and chunk ids embed the document id: all new.
-            self.vectors.add(chunks, embeddings, new=True)
+            self.vectors.add(chunks, embeddings, new=True, units=units)
             self.lexical.replace(old_ids, chunks, self.vectors.version(), persist=not self._in_batch)
             for record, _ in documents:
                 self.manifest.mark_ready(record.document_id)

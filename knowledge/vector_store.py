@@ -26,6 +26,7 @@ from knowledge.chunk_cache import ChunkCache, StoredChunk
 from knowledge.dense_memory import DenseMemory
 from knowledge.embeddings import Embedder
 from knowledge.model_collections import EmbeddingMismatch, collection_name  # noqa: F401 (public here too)
+from knowledge.unit_vectors import UNIT_VECTORS, embed_units
 
 _GET_PAGE = 500  # larger pages make Chroma hold on to more memory, and are no faster
 _WRITE_BATCH = 2000
@@ -131,6 +132,10 @@ class VectorStore:
     def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
         return self._embedder.embed_documents([chunk.indexed_text for chunk in chunks])
 
+    def embed_units(self, chunks: list[Chunk]) -> list[str]:
+        """Each chunk's unit vectors, packed for its metadata (`knowledge.unit_vectors`)."""
+        return embed_units(self._embedder, chunks)
+
     def embed_query(self, text: str) -> np.ndarray:
         return self._embedder.embed_query(text)
 
@@ -141,11 +146,17 @@ class VectorStore:
     def count(self) -> int:
         return self._collection.count()
 
-    def add(self, chunks: list[Chunk], embeddings: np.ndarray, *, new: bool = False) -> None:
-        """Store chunks. `new=True` promises none of the ids is stored yet: Chroma's add is about
-        twice as fast as its upsert, which must look every id up first."""
+    def add(self, chunks: list[Chunk], embeddings: np.ndarray, *, new: bool = False,
+            units: list[str] | None = None) -> None:
+        """Store chunks, with their packed unit vectors when given (`embed_units`). `new=True`
+        promises none of the ids is stored yet: Chroma's add is about twice as fast as its
+        upsert, which must look every id up first."""
         if not chunks:
             return
+        metadatas = [chunk_metadata(chunk) for chunk in chunks]
+        for metadata, packed in zip(metadatas, units or []):
+            if packed:
+                metadata[UNIT_VECTORS] = packed
         step = min(_WRITE_BATCH, self._client.get_max_batch_size())
         write = self._collection.add if new else self._collection.upsert
         with self.memory.lock:
@@ -155,7 +166,7 @@ class VectorStore:
                     ids=[chunk.chunk_id for chunk in part],
                     embeddings=embeddings[start : start + step],
                     documents=[chunk.text for chunk in part],
-                    metadatas=[chunk_metadata(chunk) for chunk in part],
+                    metadatas=metadatas[start : start + step],
                 )
             self.memory.upserted([chunk.chunk_id for chunk in chunks], embeddings, self._bump_version())
 
