@@ -9,6 +9,9 @@ POLICYQA := $(SHARED)/bench/policyqa-rijksoverheid
 REGEERAKKOORD := $(SHARED)/bench/regeerakkoord-vlaanderen-2019-2024
 WETTEN := $(SHARED)/bench/wetten-nl
 DEV_QUESTIONS := $(SHARED)/eval/vvp-dev-questions.jsonl
+# policyqa's passages among other documents (bench/answer_calibration.py MIXED): its questions
+# meet many near-topic government texts of another style, as in a real mixed collection.
+MIXED_DOCS := --docs knowledge/documents --docs $(REGEERAKKOORD)/corpus.jsonl --docs $(POLICYQA)/corpus.jsonl
 
 # Nothing may call out at run time.
 export GRADIO_ANALYTICS_ENABLED := False
@@ -66,6 +69,10 @@ eval: install
 		$(BIN)/vvp eval $(POLICYQA)/questions.jsonl --docs $(POLICYQA)/corpus.jsonl --split test --role test --leave-out --output bench/results/eval-policyqa-test.json && \
 		VVP_EMBEDDING=use-multilingual $(BIN)/vvp eval $(POLICYQA)/questions.jsonl --docs $(POLICYQA)/corpus.jsonl --split test --role test --retrieval-only --output bench/results/eval-policyqa-test-use.json; \
 	else echo "$(POLICYQA) ontbreekt: policyqa overgeslagen"; fi
+	@if [ -f $(POLICYQA)/questions.jsonl ] && [ -f $(REGEERAKKOORD)/corpus.jsonl ]; then \
+		$(BIN)/vvp eval $(POLICYQA)/questions.jsonl $(MIXED_DOCS) --split train --role afstemming --leave-out --output bench/results/eval-mixed-policyqa-train.json && \
+		$(BIN)/vvp eval $(POLICYQA)/questions.jsonl $(MIXED_DOCS) --split test --role test --leave-out --output bench/results/eval-mixed-policyqa-test.json; \
+	else echo "policyqa of regeerakkoord ontbreekt: gemengde kennisbank overgeslagen"; fi
 
 bench: install
 	VVP_SHARED_DIR=$(abspath $(SHARED)) $(BIN)/python -m bench.run

@@ -20,16 +20,28 @@ SUITES = {
     "wetten-nl": ("bench/wetten-nl/questions.jsonl", "bench/wetten-nl/corpus"),
     "policyqa": ("bench/policyqa-rijksoverheid/questions.jsonl", "bench/policyqa-rijksoverheid/corpus.jsonl"),
 }
+# policyqa's passages among other documents (as `make eval`'s mixed run builds it): the bundled
+# VVP documents and the 224 regeerakkoord sections. Its questions then meet many near-topic
+# government texts of another style, as in a real knowledge base of mixed documents.
+MIXED = ("knowledge/documents", "bench/regeerakkoord-vlaanderen-2019-2024/corpus.jsonl",
+         "bench/policyqa-rijksoverheid/corpus.jsonl")
 
 
-def container_for(docs: Path, embedding: str | None = None) -> Container:
+def mixed_docs() -> list[Path]:
+    here = Path(__file__).resolve().parent.parent
+    return [here / MIXED[0], *(shared_dir() / part for part in MIXED[1:])]
+
+
+def container_for(docs: Path | list[Path], embedding: str | None = None) -> Container:
     settings = Settings() if embedding is None else Settings(embedding=embedding)
-    return Container(settings.model_copy(update={"data_dir": eval_data_dir(settings.data_dir, [docs], settings.embedding)}))
+    docs = docs if isinstance(docs, list) else [docs]
+    return Container(settings.model_copy(update={"data_dir": eval_data_dir(settings.data_dir, docs, settings.embedding)}))
 
 
-def main(suite: str, split: str, output: str, embedding: str | None = None) -> None:
+def main(suite: str, split: str, output: str, embedding: str | None = None, mixed: bool = False) -> None:
+    """Dump `suite`'s `split` questions, asked of their own corpus or (`mixed`, policyqa) of `MIXED`."""
     questions_path, docs = (shared_dir() / part for part in SUITES[suite])
-    container = container_for(docs, embedding)
+    container = container_for(mixed_docs() if mixed else docs, embedding)
     evaluator = Evaluator(container.kb, container.retriever, container.service)
     everything = [record.document_id for record in container.kb.documents()]
     scorer = container.scorer
@@ -88,4 +100,5 @@ def fit(paths: list[str], names: list[str], l2: float = 1e-3) -> tuple[list[floa
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    arguments = [a for a in sys.argv[1:] if a != "--mixed"]
+    main(*arguments, mixed="--mixed" in sys.argv[1:])
