@@ -42,12 +42,14 @@ W_LEXICAL_FOREIGN, W_DENSE_FOREIGN, W_PRIOR_FOREIGN = 0.2, 0.5, 0.3
 @dataclass(frozen=True)
 class SupportModel:
     """Logistic weights of `EvidenceScorer.support` for one dense model: `dutch` for Dutch
-    questions, `foreign` (no lexical signal) for English and French ones; `background` is the
-    median `dense_background` of the fit, used when a collection is too small to measure it."""
+    questions, `foreign` (no lexical signal) for English and French ones; `background` and
+    `reference` are the medians of `dense_background` and `dense_reference` in the fit, used
+    when the retriever did not measure them."""
 
     dutch: dict[str, float]
     foreign: dict[str, float]
     background: float
+    reference: float
     # The model's cosine between a question and an unrelated / a matching sentence: a unit's
     # `dense` is its similarity placed on 0-1 between the two.
     unit_floor: float
@@ -57,36 +59,36 @@ class SupportModel:
 # Fitted with bench/answer_calibration.py (`fit`) on the train splits of policyqa (400 questions,
 # asked of the mixed knowledge base `make eval` builds: VVP documents, regeerakkoord, policyqa)
 # and wetten-nl (51), each question answerable and once more with its document left out of the
-# index, both sets weighted equally. Signals: the margin of the dense similarity of question and
-# best passage over the passages ranked 11-40 (`dense_margin`), the idf-weighted share of the
-# question's terms the passage holds, and the similarity of question and best unit. The
-# passage's raw similarity is left out: its level depends on the style of the texts (0.84 for a
-# matching passage of the VVP text, 0.90 for a policyqa answer). The unit's raw similarity
-# carried over where margins did not: fitted on policyqa alone it answered 0.80 of wetten-nl
-# train with the gold passage and refused all of its left-out questions; the unit's margin over
-# the background gave 0.41 / 1.00.
-# A question in another language is compared across languages, which lowers every similarity:
-# its weights use the margin alone, which subtracts the question's own background.
+# index, both sets weighted equally. Signals, all relative to the question itself:
+# - dense_margin: the dense similarity of question and best passage minus the question's mean
+#   similarity to the passages ranked 11-40 (`dense_background`);
+# - coverage: the idf-weighted share of the question's terms the passage holds;
+# - unit_reference_margin: the similarity of question and best unit minus the question's mean
+#   similarity to fixed everyday sentences (`dense_reference`, assistant/data), which are
+#   sentence-sized like the units.
+# Raw similarities are left out: their level depends on the texts' style and length (0.84 for a
+# matching passage of the VVP text, 0.90 for a policyqa answer) and, for a question in another
+# language, on the language pair. A question in English or French is judged without coverage.
 SUPPORT_MODELS = {
     "multilingual-e5-small-q4": SupportModel(
-        dutch={"dense_margin": 28.96, "coverage": 5.74, "unit_similarity": 46.42, "bias": -46.59},
-        foreign={"dense_margin": 94.61, "bias": -3.30},
-        background=0.845, unit_floor=0.75, unit_ceil=0.95,
+        dutch={"dense_margin": 32.50, "coverage": 6.12, "unit_reference_margin": 38.85, "bias": -11.01},
+        foreign={"dense_margin": 60.07, "unit_reference_margin": 49.30, "bias": -8.47},
+        background=0.845, reference=0.753, unit_floor=0.75, unit_ceil=0.95,
     ),
     # policyqa train only (AUC 0.83), on its own knowledge base
     "use-multilingual-v3": SupportModel(
         dutch={"dense_top": -8.55, "dense_margin": 10.82, "coverage": 4.71, "unit_dense": 2.98, "bias": -3.76},
         foreign={"dense_top": -7.12, "dense_margin": 9.54, "unit_dense": 3.44, "bias": -0.55},
-        background=0.234, unit_floor=0.15, unit_ceil=0.6,
+        background=0.234, reference=0.234, unit_floor=0.15, unit_ceil=0.6,
     ),
 }
-# Any other model (a local sentence-transformers directory): the e5 data fitted on margins and
-# coverage only, whose scale depends less on the model than raw similarities do. Not calibrated
-# for that model: refit with bench/answer_calibration.py on questions of your own.
+# Any other model (a local sentence-transformers directory): the e5 data fitted on the passage
+# margin and coverage alone, whose scale depends least on the model. Not calibrated for that
+# model: refit with bench/answer_calibration.py on questions of your own.
 GENERIC_SUPPORT_MODEL = SupportModel(
     dutch={"dense_margin": 56.63, "coverage": 6.70, "bias": -7.28},
     foreign={"dense_margin": 94.61, "bias": -3.30},
-    background=0.845, unit_floor=0.75, unit_ceil=0.95,
+    background=0.845, reference=0.753, unit_floor=0.75, unit_ceil=0.95,
 )
 ANSWER_TYPE_PENALTY = 0.5
 FINITE_VERB_WEIGHT = 0.3
@@ -224,8 +226,8 @@ class EvidenceScorer:
         A logistic model of signals that transfer across corpora (see SUPPORT_MODELS): how close
         the best passage is in meaning (the main model's margin over the passages that are not
         about the question, `context["dense_background"]` from the retriever), the idf-weighted
-        share of the question's terms the passage holds, and how well its best sentence
-        matches. A question in English or French cannot match Dutch terms: it is judged on
+        share of the question's terms the passage holds, and how close its best unit is, over
+        the question's similarity to everyday sentences (`context["dense_reference"]`). A question in English or French cannot match Dutch terms: it is judged on
         meaning alone (the model's `foreign` weights). A question that asks for a number, a date
         or contact details needs one in the quoted text.
         """
@@ -253,13 +255,15 @@ class EvidenceScorer:
         # A passage only the lexical channels found is at most as close as the dense channel's last.
         dense = float(top.channels["dense"][1]) if "dense" in top.channels else context.get("dense_floor", 0.0)
         background = context.get("dense_background", self.support_model.background)
+        reference = context.get("dense_reference", self.support_model.reference)
         return {
             "dense_top": dense,
             "dense_margin": dense - background,
-            "reference_margin": dense - context.get("dense_reference", self.support_model.background),
+            "reference_margin": dense - reference,
             "coverage": max(found.share, best.lexical),
             "unit_dense": best.dense,
             "unit_similarity": best.similarity,
+            "unit_reference_margin": best.similarity - reference,
             # In the unit and its lead-in: a year in the document's title answers no "hoeveel".
             "answer_type": float(answer_type_present(question, _meaning_text(best, units))),
             "foreign": float(is_foreign(question)),
