@@ -101,6 +101,10 @@ def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] 
             partial.append(term)
             continue
         word = surface.get(term, term)
+        if len(word) < 5 and head_of_compound(term, terms):
+            covered += 0.8 * weight
+            partial.append(term)
+            continue
         term_grams = set(char_ngrams(word)) if len(word) >= 5 else set()
         if term_grams:
             grams = grams if grams is not None else frozenset().union(*(_grams(text) for text in texts))
@@ -111,6 +115,16 @@ def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] 
                 continue
         missing.append(term)
     return Coverage(covered / total, tuple(missing), tuple(partial))
+
+
+def head_of_compound(term: str, terms: frozenset[str]) -> bool:
+    """A word too short for character n-grams found as the last part of a compound in `terms`:
+    a Dutch compound names a kind of its last part ("dinsdag" is a "dag", "bestuurslid" a "lid").
+
+    >>> head_of_compound("dag", frozenset({"eerst", "dinsdag"})), head_of_compound("dag", frozenset({"dagelijk"}))
+    (True, False)
+    """
+    return len(term) >= 3 and any(len(other) >= len(term) + 3 and other.endswith(term) for other in terms)
 
 
 # Linking sounds between the parts of a Dutch compound: "stad-s-bestuur", "boek-en-kast".

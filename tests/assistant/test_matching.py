@@ -50,6 +50,17 @@ def test_coverage_tells_partial_matches_apart():
     assert found.share == pytest.approx((0.8 * 3.0 + 1.0) / 4.0)
 
 
+@pytest.mark.parametrize("word, passage, found", [
+    ("dag", "De raad vergadert elke eerste dinsdag.", True),    # a kind of day
+    ("lid", "Elk bestuurslid wordt verkozen.", True),
+    ("dag", "De dagelijkse leiding ligt bij de directeur.", False),  # a derivation, not a compound head
+    ("raad", "De raden vergaderen.", True),                     # plain inflection, as before
+])
+def test_a_short_word_is_found_as_the_head_of_a_compound(word, passage, found):
+    share = coverage({term(word): 1.0}, passage, surface=surface_words(word)).share
+    assert (share > 0) is found
+
+
 def test_coverage_does_not_depend_on_questions_analysed_before():
     weights = {term("vergunningen"): 1.0}
     passage = "Wie bouwt, vraagt een vergunning aan."
