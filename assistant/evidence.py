@@ -259,7 +259,6 @@ class EvidenceScorer:
         return {
             "dense_top": dense,
             "dense_margin": dense - background,
-            "reference_margin": dense - reference,
             "coverage": max(found.share, best.lexical),
             "unit_dense": best.dense,
             "unit_similarity": best.similarity,

@@ -2,6 +2,7 @@
 (development tool for fitting `assistant.evidence`'s support model; not a test).
 
     .venv/bin/python -m bench.answer_calibration wetten-nl train out.jsonl
+    .venv/bin/python -m bench.answer_calibration policyqa train out.jsonl --mixed   # among other documents
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def fit(paths: list[str], names: list[str], l2: float = 1e-3) -> tuple[list[floa
     ones" against "its document left out", on dumps of train splits; each dump (data set)
     weighs the same however many questions it has.
 
-        fit(["pq-train.jsonl", "wetten-train.jsonl"], ["dense_top", "dense_margin", "coverage", "unit_dense"])
+        fit(["pq-mixed-train.jsonl", "wetten-train.jsonl"], ["dense_margin", "coverage", "unit_reference_margin"])
     """
     import numpy as np
 

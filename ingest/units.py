@@ -98,7 +98,6 @@ def locate_units(passage: str, hit_index: int) -> list[Unit]:
     return units
 
 
-
 def partner(unit_index: int, units: list[Unit]) -> int | None:
     """The unit that completes the meaning of `units[unit_index]` (units of one passage): a list
     item's lead-in, or the first item after a lead-in ending in ":"; None for a plain sentence."""

@@ -51,13 +51,18 @@ def knowledge_base(data_dir, embedder) -> KnowledgeBase:
     return KnowledgeBase(data_dir, VectorStore(make_client(data_dir, None), "vvp_chunks", embedder))
 
 
-def test_ingest_stores_one_vector_per_unit_in_the_chunk_record(tmp_path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "begroting.md").write_text(PASSAGE, encoding="utf-8")
+def ingested_passage(tmp_path):
+    """PASSAGE ingested through the real path: the knowledge base, its model and the one chunk."""
+    (tmp_path / "begroting.md").write_text(PASSAGE, encoding="utf-8")
     embedder = CountingEmbedder()
     kb = knowledge_base(tmp_path / "data", embedder)
-    kb.ingest([tmp_path / "docs"])
-    [chunk] = list(kb.vectors.iter_all())
+    kb.ingest([tmp_path / "begroting.md"])
+    [stored] = list(kb.vectors.iter_all())
+    return kb, embedder, stored
+
+
+def test_ingest_stores_one_vector_per_unit_in_the_chunk_record(tmp_path):
+    kb, embedder, chunk = ingested_passage(tmp_path)
     texts = unit_texts(chunk.text)
     assert texts == ["De provincieraad keurt elk jaar de begroting goed.", "Daarna volgt de jaarrekening.",
                      "De gedeputeerde is bevoegd voor:", "wegen en mobiliteit;", "water en natuur."]
@@ -67,12 +72,7 @@ def test_ingest_stores_one_vector_per_unit_in_the_chunk_record(tmp_path):
 
 
 def test_the_evidence_step_uses_stored_vectors_and_embeds_only_passages_without_them(tmp_path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "begroting.md").write_text(PASSAGE, encoding="utf-8")
-    embedder = CountingEmbedder()
-    kb = knowledge_base(tmp_path / "data", embedder)
-    kb.ingest([tmp_path / "docs"])
-    [stored] = list(kb.vectors.iter_all())
+    kb, embedder, stored = ingested_passage(tmp_path)
     hits = [hit_from_stored(stored, 1.0, {})]
     question = "Waarvoor is de gedeputeerde bevoegd?"
 
@@ -109,11 +109,7 @@ def test_chunks_written_without_unit_vectors_have_none_stored(tmp_path):
 def test_a_list_item_is_matched_together_with_its_lead_in(tmp_path):
     """A list item's meaning vector joins its lead-in's: "bevoegd voor: wegen" answers a question
     about the deputy's competences even though the item alone names only roads."""
-    embedder = CountingEmbedder()
-    kb = knowledge_base(tmp_path / "data", embedder)
-    (tmp_path / "begroting.md").write_text(PASSAGE, encoding="utf-8")
-    kb.ingest([tmp_path / "begroting.md"])
-    [stored] = list(kb.vectors.iter_all())
+    kb, embedder, stored = ingested_passage(tmp_path)
     units = EvidenceScorer(embedder, lambda: EvenStats(), unit_vectors=kb.unit_vectors).score(
         "gedeputeerde bevoegd wegen", [hit_from_stored(stored, 1.0, {})])
     item = next(u for u in units if u.text == "wegen en mobiliteit;")
