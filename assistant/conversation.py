@@ -2,7 +2,11 @@
 
 A follow-up such as "En wie zit daarin?" means nothing to retrieval on its own. Without an LLM
 it is condensed by a heuristic: when the follow-up is short or refers back (a pronoun or
-"daarin", "hiervan", ...), the key terms of the previous question are carried over.
+"daarin", "hiervan", ...), the key terms of the previous question are carried over, into the
+question itself: a pronominal adverb is its preposition plus what it points to ("daarin" →
+"in VVP-werking"), and other terms go before the question mark. (Appended after the question
+mark, "En wie zit daarin? (VVP-werking)", the terms weighed less with e5 and the evidence step
+than in the question: the support of that example was 0.54 against 0.84.)
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -34,7 +39,9 @@ def condense(question: str, previous_questions: list[str]) -> str:
     when it has at most three content words and a pronoun or opener ("en", "die", "ze").
 
     >>> condense("En wie zit daarin?", ["Waaruit bestaat de VVP-werking?"])
-    'En wie zit daarin? (VVP-werking)'
+    'En wie zit in VVP-werking?'
+    >>> condense("En die van Limburg?", ["Hoeveel gedeputeerden heeft de provincie Antwerpen?"])
+    'En die van Limburg gedeputeerden provincie?'
     """
     if not previous_questions:
         return question
@@ -58,7 +65,19 @@ def condense(question: str, previous_questions: list[str]) -> str:
             carried.append(token)
     if not carried:
         return question
-    return f"{question} ({' '.join(carried)})"
+    return _with_topic(question, " ".join(carried))
+
+
+def _with_topic(question: str, topic: str) -> str:
+    """`topic` in place of the question's first pronominal adverb, or before its question mark."""
+    for match in re.finditer(r"\w+", question):
+        adverb = match.group().lower()
+        if adverb in POINTING_BACK:
+            preposition = re.sub(r"^(daar|hier|er)", "", adverb)
+            return f"{question[:match.start()]}{preposition} {topic}{question[match.end():]}"
+    body = question.rstrip()
+    end = len(body.rstrip("?!. "))
+    return f"{body[:end]} {topic}{body[end:]}"
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,18 @@ import time
 from assistant.conversation import ConversationStore, condense
 
 
-def test_pronominal_adverb_carries_over_the_previous_topic():
+def test_pronominal_adverb_is_replaced_by_its_preposition_and_the_previous_topic():
     assert condense("En wie zit daarin?", ["Uit wie bestaan de beleidscommissies?"]) == \
-        "En wie zit daarin? (beleidscommissies)"
+        "En wie zit in beleidscommissies?"
+    assert condense("Wat staat er hierover in de statuten?", ["Hoe lang duurt het mandaat van de voorzitter?"]) == \
+        "Wat staat er over lang duurt mandaat voorzitter in de statuten?"
 
 
 def test_short_follow_up_with_a_pronoun_carries_over_key_terms():
     condensed = condense("En die van Limburg?", ["Hoeveel gedeputeerden heeft de provincie Antwerpen?"])
     assert "gedeputeerden" in condensed and "provincie" in condensed
     assert "Antwerpen" not in condensed, "the new name replaces the old one"
+    assert condensed.endswith("?") and condensed.count("?") == 1, "the terms go into the question"
 
 
 def test_a_standalone_question_is_left_alone():
