@@ -17,7 +17,7 @@ from assistant import messages
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.llm import LLMAnswerer, LLMUnavailable, check_citations
 from assistant.conversation import ConversationStore, condense
-from assistant.evidence import EvidenceScorer, Unit
+from assistant.evidence import REFUSAL_THRESHOLD, EvidenceScorer, Unit
 from assistant.matching import question_language, terms_of
 from assistant.models import Answer, Citation, Hit
 from assistant.retrieval import Retriever
@@ -61,7 +61,7 @@ class AssistantService:
     """
 
     def __init__(self, retriever: Retriever, scorer: EvidenceScorer, conversations: ConversationStore, *,
-                 llm: LLMAnswerer | None = None, top_k: int = 5, refusal_threshold: float = 0.5,
+                 llm: LLMAnswerer | None = None, top_k: int = 5, refusal_threshold: float = REFUSAL_THRESHOLD,
                  max_question_chars: int = 2000, on_answer: Callable[[Answer | None], None] | None = None):
         self.retriever = retriever
         self.on_answer = on_answer  # sees every answer, and None for one that failed (metrics)

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from assistant.evidence import REFUSAL_THRESHOLD
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_DOCUMENTS = PROJECT_ROOT / "knowledge" / "documents"
 
@@ -46,8 +48,8 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     reranker: Path | None = Field(None, description="Path to a local sentence-transformers CrossEncoder; unset = no reranker.")
     refusal_threshold: float = Field(
-        0.5, ge=0, le=1, description="Minimum answer confidence (0–1) below which the assistant refuses to answer "
-        "(0.5: chosen on the train splits, see docs/quality.md; lower answers more, higher refuses more)."
+        REFUSAL_THRESHOLD, ge=0, le=1, description="Minimum answer confidence (0–1) below which the assistant refuses to answer "
+        f"({REFUSAL_THRESHOLD}: chosen on the train splits, see docs/quality.md; lower answers more, higher refuses more)."
     )
     llm_provider: Literal["none", "openai", "ollama"] = Field(
         "none", description="`none` (extractive answers), `openai` (any OpenAI-compatible endpoint) or `ollama`."
