@@ -4,9 +4,8 @@ A follow-up such as "En wie zit daarin?" means nothing to retrieval on its own. 
 it is condensed by a heuristic: when the follow-up is short or refers back (a pronoun or
 "daarin", "hiervan", ...), the key terms of the previous question are carried over, into the
 question itself: a pronominal adverb is its preposition plus what it points to ("daarin" →
-"in VVP-werking"), and other terms go before the question mark. (Appended after the question
-mark, "En wie zit daarin? (VVP-werking)", the terms weighed less with e5 and the evidence step
-than in the question: the support of that example was 0.54 against 0.84.)
+"in VVP-werking"), and other terms go before the question mark: appended after it, they weighed
+less with e5 and the evidence step (docs/quality.md, known limits).
 """
 
 from __future__ import annotations
