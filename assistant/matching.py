@@ -105,7 +105,7 @@ def coverage(weights: dict[str, float], *texts: str, surface: Mapping[str, str] 
             covered += 0.8 * weight
             partial.append(term)
             continue
-        term_grams = set(char_ngrams(word)) if len(word) >= 5 else set()
+        term_grams = _grams(word) if len(word) >= 5 else frozenset()
         if term_grams:
             grams = grams if grams is not None else frozenset().union(*(_grams(text) for text in texts))
             needed = PARTIAL_MATCH_SHORT if len(word) < SHORT_WORD else PARTIAL_MATCH_LONG

@@ -136,8 +136,9 @@ class PersonalDataMasker:
         return self._mask(text, None)
 
     def _mask(self, text: str, findings: list[Finding] | None) -> str:
+        has_at, has_digit = "@" in text, any(c.isdigit() for c in text)
         for kind, pattern, validate in _DETECTORS:
-            if kind == "email" and "@" not in text or kind != "email" and not any(c.isdigit() for c in text):
+            if not (has_at if kind == "email" else has_digit):
                 continue  # fast path: log lines mostly hold neither
             pieces: list[str] = []
             last = position = 0
