@@ -37,7 +37,8 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return self._embedder or create_embedder(self.settings.embedding, threads=self.settings.embedding_threads)
+        return self._embedder or create_embedder(self.settings.embedding, threads=self.settings.embedding_threads,
+                                                  cache_dir=self.settings.model_cache)
 
     @cached_property
     def kb(self) -> KnowledgeBase:

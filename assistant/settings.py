@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(
         default_factory=lambda: os.cpu_count() or 2, description="CPU threads for the embedding model."
     )
+    model_cache: Path = Field(
+        Path.home() / ".cache" / "vvp-assistent",
+        description="Folder for files derived from the bundled models (the e5 encoder for ONNX Runtime, ~90 MB, "
+        "written on first use).",
+    )
     chroma_url: str | None = Field(
         None, description="URL of a Chroma server (e.g. `http://127.0.0.1:8001`); unset = embedded Chroma in the data dir."
     )

@@ -125,7 +125,7 @@ def scale_job(chunks: int, budget: int | None = None) -> dict:
 
     settings = Settings()
     started = time.perf_counter()
-    embedder = create_embedder(settings.embedding, threads=settings.embedding_threads)
+    embedder = create_embedder(settings.embedding, threads=settings.embedding_threads, cache_dir=settings.model_cache)
     path = build_scale_corpus(chunks, embedder, budget=budget or SENTENCE_BUDGET)
     return {"data_dir": str(path), "seconds": round(time.perf_counter() - started, 1),
             "peak_rss_mb": _peak_rss_mb(), **corpus_summary(path)}

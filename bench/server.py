@@ -23,7 +23,7 @@ import psutil
 
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
-PASSED = ("VVP_EMBEDDING", "VVP_EMBEDDING_THREADS", "VVP_SHARED_DIR", "VVP_BENCH_CACHE")
+PASSED = ("VVP_EMBEDDING", "VVP_EMBEDDING_THREADS", "VVP_MODEL_CACHE", "VVP_SHARED_DIR", "VVP_BENCH_CACHE")
 
 
 def free_port() -> int:

