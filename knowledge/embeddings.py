@@ -261,7 +261,7 @@ def create_embedder(spec: str, threads: int = 2, cache_dir: Path | None = None) 
     >>> create_embedder("sentence-transformers:/models/multilingual-e5-base")  # doctest: +SKIP
     >>> create_embedder("e5-large")
     Traceback (most recent call last):
-    knowledge.embeddings.EmbeddingConfigError: Unknown embedding 'e5-large': use 'e5-small', ...
+    knowledge.embeddings.EmbeddingConfigError: Unknown embedding 'e5-large': use 'e5-small' ...
     """
     kind, _, argument = spec.partition(":")
     if kind == "e5-small":
