@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assistant.evidence import REFUSAL_THRESHOLD
+from knowledge.e5_onnx import default_cache_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_DOCUMENTS = PROJECT_ROOT / "knowledge" / "documents"
@@ -37,7 +38,7 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 2, description="CPU threads for the embedding model."
     )
     model_cache: Path = Field(
-        Path.home() / ".cache" / "vvp-assistent",
+        default_factory=default_cache_dir,
         description="Folder for files derived from the bundled models (the e5 encoder for ONNX Runtime, ~90 MB, "
         "written on first use).",
     )

