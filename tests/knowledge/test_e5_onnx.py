@@ -64,9 +64,14 @@ def test_q4_blocks_unpack_to_scale_times_nibble_minus_eight():
 
 
 def test_the_encoder_is_exported_once_into_the_cache(tmp_path):
+    earlier = tmp_path / f"e5-small-{ModelFile(bundled_model_path()).digest()}-v0.onnx"
+    earlier.write_bytes(b"an export of an earlier version")
+    unrelated = tmp_path / "notes.onnx"
+    unrelated.write_bytes(b"not ours")
     OnnxE5(threads=1, cache_dir=tmp_path)
-    exported = list(tmp_path.glob("*.onnx"))
-    assert len(exported) == 1 and not list(tmp_path.glob("*.partial"))
+    exported = sorted(set(tmp_path.glob("*.onnx")) - {unrelated})
+    assert len(exported) == 1 and exported[0] != earlier and not list(tmp_path.glob("*.partial"))
+    assert unrelated.exists()
     before = exported[0].stat().st_mtime_ns
     OnnxE5(threads=1, cache_dir=tmp_path)
     assert exported[0].stat().st_mtime_ns == before
