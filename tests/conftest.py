@@ -42,6 +42,8 @@ def build_container(data_dir: Path, embedder, **overrides):
     from assistant.container import Container
     from assistant.settings import Settings
 
+    # Each knowledge base keeps its derived files (the retriever's background vectors) to itself.
+    overrides.setdefault("model_cache", data_dir / "model-cache")
     settings = Settings(_env_file=None, data_dir=data_dir, rate_limit="100000/minute", **overrides)
     return Container(settings, embedder=embedder)
 

@@ -12,9 +12,7 @@ timeouts raise `LLMUnavailable`, on which the service falls back to the extracti
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
@@ -22,7 +20,8 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.models import Citation, Hit, source_label
+from assistant.answerers.citations import CheckedAnswer, LLMUnavailable, check_citations
+from assistant.models import Hit, source_label
 
 SYSTEM_PROMPT = """Je bent de VVP-assistent van de Vereniging van de Vlaamse Provincies.
 Beantwoord de vraag uitsluitend op basis van de genummerde bronnen hieronder.
@@ -47,20 +46,6 @@ ANSWER_PROMPT = ChatPromptTemplate.from_messages([
 ])
 CONDENSE_PROMPT = ChatPromptTemplate.from_messages([("human", CONDENSE_TEMPLATE)])
 HISTORY_TURNS = 3  # earlier (question, answer) pairs shown to the condense prompt
-
-MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-class LLMUnavailable(RuntimeError):
-    """The endpoint failed or timed out."""
-
-
-@dataclass
-class CheckedAnswer:
-    text: str
-    citations: list[Citation]
-    grounded: bool
-
 
 def format_sources(hits: list[Hit]) -> str:
     blocks = []
@@ -91,32 +76,6 @@ def condense_chain(model: BaseChatModel) -> Runnable:
 def build_messages(question: str, hits: list[Hit]) -> list[BaseMessage]:
     """The messages the answer chain sends to the model."""
     return ANSWER_PROMPT.format_messages(**_answer_inputs({"question": question, "hits": hits}))
-
-
-def check_citations(text: str, hits: list[Hit]) -> CheckedAnswer:
-    """Drop markers that name no source, renumber the used sources 1..m in order of first use."""
-    used: dict[int, int] = {}
-
-    def renumber(match: re.Match) -> str:
-        number = int(match.group(1))
-        if not 1 <= number <= len(hits):
-            return ""
-        used.setdefault(number, len(used) + 1)
-        return f"[{used[number]}]"
-
-    cleaned = MARKER.sub(renumber, text)
-    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
-    citations = [
-        Citation.from_hit(new, hits[old - 1], _first_sentence(hits[old - 1].text)) for old, new in used.items()
-    ]
-    return CheckedAnswer(cleaned, citations, grounded=bool(citations))
-
-
-def _first_sentence(text: str) -> str:
-    from ingest.sentences import split_sentences
-
-    sentences = split_sentences(text)
-    return sentences[0].strip() if sentences else text[:200]
 
 
 class LLMAnswerer:

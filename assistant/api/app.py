@@ -135,7 +135,8 @@ def warm_up(container: Container) -> None:
     """Load models and indices before the first request, and apply the retention policy."""
     try:
         container.service
-        container.retriever.search("warm-up", k=1)  # embeds, and loads the in-memory dense copy
+        # Embeds, loads the in-memory dense copy and the background the evidence step compares with.
+        container.retriever.search("warm-up", k=1, context={})
         removed = container.conversations.purge_older_than(container.settings.retention_days)
         if removed:
             log.info("deleted %d conversations older than %d days", removed, container.settings.retention_days)

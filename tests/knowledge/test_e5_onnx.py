@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from knowledge.e5_onnx import ModelFile, OnnxE5, bundled_model_path, dequantize
+from knowledge.e5_onnx import ModelFile, OnnxE5, _split_pieces, bundled_model_path, dequantize
 from knowledge.embeddings import E5Embedder, EmbeddingConfigError
 
 TEXTS = [
@@ -87,3 +87,14 @@ def test_an_unwritable_cache_gives_a_clear_message(tmp_path):
     blocked.write_text("")  # a file where the cache folder should be: nothing can be written there
     with pytest.raises(EmbeddingConfigError, match="VVP_MODEL_CACHE"):
         E5Embedder(cache_dir=blocked / "cache")
+
+
+def test_pieces_are_cut_at_their_byte_offsets_even_in_a_broken_file():
+    blob = "ab▁één".encode() + b"\xff" + "x".encode()
+    offsets = np.array([0, 2, 2, 5, len(blob) - 2, len(blob) - 1, len(blob)], dtype=np.uint32)
+    assert _split_pieces(blob, offsets) == ["ab", "", "▁", "één", "\ufffd", "x"]
+    valid = "ab▁één".encode()
+    assert _split_pieces(valid, np.array([0, 2, 5, len(valid)], dtype=np.uint32)) == ["ab", "▁", "één"]
+    split_character = np.array([0, 6, len(valid)], dtype=np.uint32)  # an offset inside "é"
+    assert _split_pieces(valid, split_character) == [valid[:6].decode("utf-8", "replace"),
+                                                     valid[6:].decode("utf-8", "replace")]
