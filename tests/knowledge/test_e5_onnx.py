@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from knowledge.e5_onnx import ModelFile, OnnxE5, _split_pieces, bundled_model_path, dequantize
+from knowledge.e5_onnx import (META, _MULTIPLE_SPACES, ModelFile, OnnxE5, Tokenizer, _split_pieces, bundled_model_path,
+                               dequantize)
 from knowledge.embeddings import E5Embedder, EmbeddingConfigError
 
 TEXTS = [
@@ -98,3 +99,14 @@ def test_pieces_are_cut_at_their_byte_offsets_even_in_a_broken_file():
     split_character = np.array([0, 6, len(valid)], dtype=np.uint32)  # an offset inside "é"
     assert _split_pieces(valid, split_character) == [valid[:6].decode("utf-8", "replace"),
                                                      valid[6:].decode("utf-8", "replace")]
+
+
+def test_splitting_word_by_word_gives_the_split_of_the_whole_text():
+    tokenizer = Tokenizer(ModelFile(bundled_model_path()))
+    assert tokenizer._words_apart
+    for text in TEXTS + [" ".join(TEXTS) * 3]:
+        normal = _MULTIPLE_SPACES.sub(" ", text.translate(tokenizer._table))
+        normal = normal if normal.startswith(" ") else " " + normal
+        whole = list(tokenizer._viterbi(normal.replace(" ", META)))
+        assert tokenizer.content_ids(text) == whole, text
+        assert tokenizer.content_ids(text) == whole  # the remembered words give the same ids
