@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from knowledge.e5_onnx import (META, _MULTIPLE_SPACES, ModelFile, OnnxE5, Tokenizer, _split_pieces, bundled_model_path,
-                               dequantize)
+from knowledge.e5_model_file import (META, _MULTIPLE_SPACES, ModelFile, Tokenizer, _split_pieces, bundled_model_path,
+                                     dequantize)
+from knowledge.e5_onnx import OnnxE5
 from knowledge.embeddings import E5Embedder, EmbeddingConfigError
 
 TEXTS = [
