@@ -113,20 +113,31 @@ def export_encoder(model: ModelFile, target: Path) -> None:
         Path(partial).unlink(missing_ok=True)
 
 
-def fuse_layers(path: Path, heads: int, hidden: int) -> None:
-    """Rewrite the graph at `path` with ONNX Runtime's fused BERT operators, in place.
+def fuse_layers(path: Path, heads: int, hidden: int) -> bool:
+    """Rewrite the graph at `path` with ONNX Runtime's fused BERT operators, in place; True if done.
 
     Each layer's attention becomes one `Attention` node and its norms `SkipLayerNormalization`:
     the same arithmetic (vectors within 1e-6). Measured on 2 cores, same minute: a 200-character
     question 33 -> 29 ms, a 900-character passage (203 tokens) 145 -> 110 ms, a 510-token window
     730 -> 240 ms (the unfused attention dominated long texts).
+
+    A graph the optimizer cannot fuse (another version of `transformers` or ONNX Runtime) stays
+    as exported: the same vectors, slower, and a warning in the log.
     """
     from onnxruntime.transformers import optimizer
 
-    fused = optimizer.optimize_model(str(path), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=1)
-    if fused.get_fused_operator_statistics().get("Attention", 0) == 0:
-        raise ValueError("ONNX Runtime did not fuse the e5 attention; the export changed shape")
+    try:
+        fused = optimizer.optimize_model(str(path), model_type="bert", num_heads=heads, hidden_size=hidden,
+                                         opt_level=1)
+        attention = fused.get_fused_operator_statistics().get("Attention", 0)
+    except Exception as error:  # the optimizer's own errors are of many kinds
+        log.warning("e5 encoder left unfused (slower, same vectors): %s: %s", type(error).__name__, error)
+        return False
+    if attention == 0:
+        log.warning("e5 encoder left unfused (slower, same vectors): ONNX Runtime found no attention to fuse")
+        return False
     fused.save_model_to_file(str(path))
+    return True
 
 
 class OnnxE5:

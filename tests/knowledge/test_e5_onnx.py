@@ -7,7 +7,7 @@ import pytest
 
 from knowledge.e5_model_file import (META, _MULTIPLE_SPACES, ModelFile, Tokenizer, _split_pieces, bundled_model_path,
                                      dequantize)
-from knowledge.e5_onnx import OnnxE5
+from knowledge.e5_onnx import OnnxE5, default_cache_dir
 from knowledge.embeddings import E5Embedder, EmbeddingConfigError
 
 TEXTS = [
@@ -111,3 +111,28 @@ def test_splitting_word_by_word_gives_the_split_of_the_whole_text():
         whole = list(tokenizer._viterbi(normal.replace(" ", META)))
         assert tokenizer.content_ids(text) == whole, text
         assert tokenizer.content_ids(text) == whole  # the remembered words give the same ids
+
+
+def _operators(cache_dir) -> set[str]:
+    import onnx
+
+    (encoder,) = cache_dir.glob("e5-small-*.onnx")
+    return {node.op_type for node in onnx.load(str(encoder), load_external_data=False).graph.node}
+
+
+def test_the_exported_encoder_runs_on_fused_operators(engines):
+    assert {"Attention", "SkipLayerNormalization"} <= _operators(default_cache_dir())
+
+
+def test_an_encoder_the_optimizer_cannot_fuse_stays_as_exported(engines, tmp_path, monkeypatch, caplog):
+    from onnxruntime.transformers import optimizer
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fusion today")
+
+    monkeypatch.setattr(optimizer, "optimize_model", broken)
+    unfused = OnnxE5(threads=1, cache_dir=tmp_path)
+    assert "Attention" not in _operators(tmp_path)
+    assert "left unfused" in caplog.text
+    fused, _ = engines
+    assert unfused.query(TEXTS[0]) @ fused.query(TEXTS[0]) > 0.99999
