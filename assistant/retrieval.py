@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -18,6 +16,7 @@ import numpy as np
 
 from assistant.fusion import fuse, weights_for
 from assistant.models import Hit
+from knowledge.atomic_files import replacing
 from knowledge.base import Filters, KnowledgeBase
 from knowledge.vector_store import StoredChunk
 
@@ -142,14 +141,8 @@ class Retriever:
             pass
         vectors = self.kb.vectors.embed_passages(texts)
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            handle, partial = tempfile.mkstemp(dir=self.cache_dir, prefix=path.name, suffix=".partial")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    np.save(out, vectors)
-                os.replace(partial, path)  # atomic: another process may write the same file
-            finally:
-                Path(partial).unlink(missing_ok=True)
+            with replacing(path) as partial, open(partial, "wb") as out:
+                np.save(out, vectors)
         except OSError as error:  # a read-only cache: embed again at the next start
             log.info("background vectors not cached in %s: %s", self.cache_dir, error)
         return vectors

