@@ -172,22 +172,34 @@ class Evaluator:
         time without the documents that answer it (`answerable` is then False)."""
         everything = [record.document_id for record in self.kb.documents()]
         records = []
-        for question in questions:
-            asks = [(question.answerable, None)]
-            if leave_out and question.answerable:
-                absent = self.answer_documents(question)
-                if absent:
-                    asks.append((False, Filters(document_id=tuple(d for d in everything if d not in absent))))
-            for answerable, filters in asks:
-                started = time.perf_counter()
-                answer = self.service.ask(question.question, filters=filters)
-                elapsed = (time.perf_counter() - started) * 1000
-                cited = [self.relevant(question, c.text, c.document_id) for c in answer.citations]
-                records.append({
-                    "question": question.question, "answerable": answerable, "left_out": filters is not None,
-                    "answered": answer.grounded, "confidence": answer.confidence, "cited": cited,
-                    "ms": elapsed,
-                })
+        # The threshold only decides whether an answer is given: every question is answered here,
+        # and `answered` applies the configured threshold afterwards, so that `threshold_table`
+        # sees the citations an answer would have at any other threshold too.
+        configured, self.service.refusal_threshold = self.service.refusal_threshold, 0.0
+        try:
+            for question in questions:
+                records += self._outcomes(question, leave_out, everything, configured)
+        finally:
+            self.service.refusal_threshold = configured
+        return records
+
+    def _outcomes(self, question: Question, leave_out: bool, everything: list[str], threshold: float) -> list[dict]:
+        records = []
+        asks = [(question.answerable, None)]
+        if leave_out and question.answerable:
+            absent = self.answer_documents(question)
+            if absent:
+                asks.append((False, Filters(document_id=tuple(d for d in everything if d not in absent))))
+        for answerable, filters in asks:
+            started = time.perf_counter()
+            answer = self.service.ask(question.question, filters=filters)
+            elapsed = (time.perf_counter() - started) * 1000
+            cited = [self.relevant(question, c.text, c.document_id) for c in answer.citations]
+            records.append({
+                "question": question.question, "answerable": answerable, "left_out": filters is not None,
+                "answered": answer.grounded and answer.confidence >= threshold, "confidence": answer.confidence,
+                "cited": cited, "ms": elapsed,
+            })
         return records
 
     def answers(self, questions: list[Question], leave_out: bool = False) -> dict:

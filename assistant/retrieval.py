@@ -26,10 +26,15 @@ log = logging.getLogger(__name__)
 # fusion can promote a passage that only one channel ranked highly.
 CANDIDATES_PER_HIT = 6
 MIN_CANDIDATES = 40
-# Dense ranks 11-40 stand for the passages that are not about the question. A small knowledge
-# base has too few passages to tell: short texts on everyday topics (assistant/data) join its
-# ranking for this measurement only, and rank below a large knowledge base's own passages.
+# What "not about this question" looks like for a question: its mean dense similarity to the
+# passages ranked 11-40 among those of *other documents* than the best passage's. A document's
+# other passages share its topic (the other articles of a law, the other answers of a letter)
+# and would make a question look unspecific to the one document that answers it. The ranking
+# reads the dense channel's first BACKGROUND_POOL candidates. A small knowledge base has too few
+# passages to tell: short texts on everyday topics (assistant/data) join its ranking for this
+# measurement only, and rank below a large knowledge base's own passages.
 BACKGROUND_RANKS = slice(10, 40)
+BACKGROUND_POOL = 150
 BACKGROUND_TEXTS = Path(__file__).resolve().parent / "data" / "background-nl.txt"
 
 
@@ -95,14 +100,17 @@ class Retriever:
     def search(self, query: str, k: int = 5, filters: Filters | None = None,
                timings: dict[str, float] | None = None, context: dict[str, float] | None = None) -> list[Hit]:
         """The `k` best passages. `context`, when given, receives what the evidence step needs to
-        judge them: `dense_background`, the question's mean dense similarity to the passages
-        ranked BACKGROUND_RANKS (what "not about this question" looks like for this question),
-        and `dense_floor`, the lowest dense similarity among the candidates."""
+        judge them: `dense_background`, the question's mean dense similarity to the passages of
+        other documents than the best hit's, ranked BACKGROUND_RANKS (what "not about this
+        question" looks like for this question), `dense_reference`, its mean similarity to the
+        everyday background texts, and `dense_floor`, the lowest dense similarity among the
+        candidates that entered the fusion."""
         started = time.perf_counter()
         candidates = max(MIN_CANDIDATES, k * CANDIDATES_PER_HIT)
-        channels = self.kb.channel_results(query, candidates, filters)
-        if context is not None and channels.get("dense"):
-            context.update(self._dense_context(query, [score for _, score in channels["dense"]]))
+        dense_k = max(candidates, BACKGROUND_POOL) if context is not None else candidates
+        channels = self.kb.channel_results(query, candidates, filters, dense_k=dense_k)
+        pool = channels.get("dense", [])
+        channels["dense"] = pool[:candidates]
         options = {"method": self.fusion_method} if self.fusion_method else {}
         # Low word coverage (a question in English or French) hands the ranking to the dense channel.
         fused = fuse(channels, weights=self.weights, lexical_confidence=self.kb.lexical_coverage(query), **options)
@@ -110,18 +118,25 @@ class Retriever:
         hits = self._hits(fused, wanted)
         if self.reranker:
             hits = self.reranker.rerank(query, hits)
+        if context is not None and pool:
+            context.update(self._dense_context(query, pool, candidates, hits[0].document_id if hits else None))
         if timings is not None:
             timings["retrieve"] = round((time.perf_counter() - started) * 1000, 2)
         return hits[:k]
 
-    def _dense_context(self, query: str, scores: list[float]) -> dict[str, float]:
+    def _dense_context(self, query: str, pool: list[tuple[str, float]], candidates: int,
+                       best_document: str | None) -> dict[str, float]:
+        """The question's levels in the dense model (see `search`); `pool` is the dense ranking,
+        of which the first `candidates` entered the fusion."""
         if self._background is None:
             with self._background_lock:
                 if self._background is None:
                     self._background = self._background_vectors()
         reference = (self._background @ self.kb.vectors.embed_query(query)).tolist()
-        ranked = sorted(scores + reference, reverse=True)[BACKGROUND_RANKS]
-        return {"dense_floor": scores[-1], "dense_background": sum(ranked) / len(ranked),
+        documents = self.kb.document_ids([cid for cid, _ in pool])
+        others = [score for (_, score), document in zip(pool, documents) if document != best_document]
+        ranked = sorted(others + reference, reverse=True)[BACKGROUND_RANKS]
+        return {"dense_floor": pool[:candidates][-1][1], "dense_background": sum(ranked) / len(ranked),
                 "dense_reference": sum(reference) / len(reference)}
 
     def _background_vectors(self) -> np.ndarray:

@@ -80,8 +80,6 @@ def fit(paths: list[str], names: list[str], l2: float = 1e-3) -> tuple[list[floa
     for path in paths:
         part = [json.loads(line) for line in open(path, encoding="utf-8")]
         part = [r for r in part if "support" in r and (r["left_out"] or any(r["gold"][:4]))]
-        for row in part:
-            row["dense_margin"] = row["dense_top"] - float(np.mean(row["channel_scores"]["dense"][10:40]))
         rows += part
         weights += [1.0 / len(part)] * len(part)
     x = np.array([[float(r[name]) for name in names] for r in rows])

@@ -161,15 +161,21 @@ class KnowledgeBase:
         return {chunk.chunk_id: chunk.metadata.get(UNIT_VECTORS, "") for chunk in self.vectors.get(ids)}
 
     def channel_results(self, query: str, k: int, filters: Filters | None = None,
-                        query_embedding=None) -> dict[str, list[tuple[str, float]]]:
-        """Ranked (chunk_id, score) lists per channel: each lexical analyzer and "dense"."""
+                        query_embedding=None, dense_k: int | None = None) -> dict[str, list[tuple[str, float]]]:
+        """Ranked (chunk_id, score) lists per channel: each lexical analyzer and "dense" (which
+        returns `dense_k` candidates when given, else `k`)."""
         filters = filters or Filters()
         self.sync_lexical()
         results = self.lexical.top(query, k, doc_types=filters.doc_type, document_ids=filters.document_id)
         embedding = query_embedding if query_embedding is not None else self.vectors.embed_query(query)
         admitted = self.lexical.admitted_ids(filters.doc_type, filters.document_id)
-        results["dense"] = self.vectors.query(embedding, k, filters.doc_type, filters.document_id, allowed=admitted)
+        results["dense"] = self.vectors.query(embedding, dense_k or k, filters.doc_type, filters.document_id,
+                                              allowed=admitted)
         return results
+
+    def document_ids(self, chunk_ids: list[str]) -> list[str]:
+        """The document of each chunk, from the lexical index's metadata ("" if unknown)."""
+        return self.lexical.document_ids(chunk_ids)
 
     def lexical_coverage(self, query: str) -> float:
         return self.lexical.coverage(query)

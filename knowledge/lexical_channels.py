@@ -151,6 +151,11 @@ class LexicalChannels:
             return None
         return self._state.admitted_ids(doc_types, document_ids)
 
+    def document_ids(self, chunk_ids: list[str]) -> list[str]:
+        """The document of each chunk ("" for a chunk the index does not know)."""
+        meta = self._state.meta
+        return [meta.get(cid, ("", ""))[1] for cid in chunk_ids]
+
     def coverage(self, query: str) -> float:
         """Share of the query's words the corpus knows: low for questions in another language."""
         return self._state.indexes["word"].coverage(query)

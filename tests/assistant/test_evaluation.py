@@ -37,3 +37,22 @@ def test_expect_any_format_counts_refusals(vvp_container, tmp_path):
     evaluator = Evaluator(vvp_container.kb, vvp_container.retriever, vvp_container.service)
     answers = evaluator.answers(read_questions(questions))
     assert answers["refusal_accuracy"] == 1.0 and answers["citation_precision"] == 1.0
+
+
+def test_the_threshold_table_sees_the_citations_of_answers_the_configured_threshold_refuses(vvp_container, tmp_path):
+    questions = tmp_path / "dev.jsonl"
+    row = {"question": "Is de VVP aangesloten bij een Europese belangenorganisatie?", "answerable": True,
+           "expect_any": ["Cepli"]}
+    questions.write_text(json.dumps(row), encoding="utf-8")
+    service = vvp_container.service
+    evaluator = Evaluator(vvp_container.kb, vvp_container.retriever, service)
+    confidence = evaluator.outcomes(read_questions(questions))[0]["confidence"]
+    service.refusal_threshold = confidence + 0.01  # just above this question's support: refused
+
+    answers = evaluator.answers(read_questions(questions))
+
+    assert answers["answered"] == 0.0 and service.refusal_threshold == confidence + 0.01
+    below = [row for row in answers["thresholds"] if row["threshold"] <= confidence]
+    above = [row for row in answers["thresholds"] if row["threshold"] > confidence]
+    assert below and all(row["answered_with_gold_citation"] == 1.0 for row in below)
+    assert all(row["answered_with_gold_citation"] == 0.0 for row in above)

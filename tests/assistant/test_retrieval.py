@@ -54,3 +54,40 @@ def test_a_damaged_or_unwritable_cache_only_costs_the_embedding(make_container, 
     unwritable = {}
     Retriever(kb, cache_dir=blocked).search(QUESTION, k=1, context=unwritable)
     assert unwritable == expected
+
+
+class TopicEmbedder:
+    """Vectors from two topic words: texts about roads point one way, texts about art another,
+    everything else (the everyday background texts) nearly nowhere."""
+
+    model_id = "fake-topics"
+
+    def embed_documents(self, texts):
+        rows = np.array([[text.lower().count("weg"), text.lower().count("kunst"), 0.1] for text in texts],
+                        dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    def embed_query(self, text):
+        return self.embed_documents([text])[0]
+
+
+def test_the_background_leaves_out_the_best_documents_other_passages(make_container, tmp_path):
+    # A law of 15 articles on roads: its other articles share its topic, but they are not what
+    # "not about this question" looks like; the articles of another document are.
+    roads = tmp_path / "wegen.md"
+    roads.write_text("".join(f"## Artikel {n}\n\nDe provincie beheert weg nummer {n} en de bermen langs die weg.\n\n"
+                             for n in range(1, 16)), encoding="utf-8")
+    art = tmp_path / "kunst.md"
+    art.write_text("".join(f"## Artikel {n}\n\nDe provincie koopt kunst voor museum {n}.\n\n" for n in range(1, 16)),
+                   encoding="utf-8")
+    container = make_container(tmp_path / "data", TopicEmbedder())
+    assert container.kb.ingest([roads, art]).count("failed") == 0
+    assert container.kb.stats()["chunks"] >= 30
+
+    context = {}
+    hits = Retriever(container.kb).search(QUESTION, k=3, context=context)
+
+    assert hits[0].document_id.startswith("wegen")
+    # With the road articles counted, ranks 11-15 would be theirs (similarity ~1) and the
+    # background ~0.25; among the other documents and the everyday texts it is ~0.1.
+    assert context["dense_background"] < 0.15
