@@ -218,6 +218,8 @@ class Evaluator:
             "answerable": len(answerable),
             "answered": _share(answered, answerable),
             "answered_with_gold_citation": _share([r for r in answered if any(r["cited"])], answerable),
+            # An answer whose citations all miss the passage that holds it: worse than a refusal.
+            "answered_without_gold_citation": _share([r for r in answered if not any(r["cited"])], answerable),
             "first_citation_relevant": _share([r for r in answered if r["cited"][:1] == [True]], answerable),
             "citation_precision": sum(cited) / len(cited) if cited else float("nan"),
             "unanswerable": len(unanswerable),

@@ -82,7 +82,8 @@ def print_answers(answers: dict, threshold: float, leave_out: bool, console: Con
     refusals = "weggelaten document" if leave_out else "onbeantwoordbaar"
     console.print(
         f"Antwoorden: beantwoord {answers['answered']:.3f} · met een bron die het antwoord bevat "
-        f"{answers['answered_with_gold_citation']:.3f} · eerste bron relevant {answers['first_citation_relevant']:.3f}"
+        f"{answers['answered_with_gold_citation']:.3f} · zonder zo'n bron {answers['answered_without_gold_citation']:.3f}"
+        f" · eerste bron relevant {answers['first_citation_relevant']:.3f}"
         f" · bronprecisie {answers['citation_precision']:.3f} · geweigerd ({refusals}, {answers['unanswerable']} vragen) "
         f"{answers['refusal_accuracy']:.3f} · latency p50 {answers['latency_p50_ms']:.1f} ms"
         f", p95 {answers['latency_p95_ms']:.1f} ms"

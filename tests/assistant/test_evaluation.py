@@ -27,6 +27,7 @@ def test_passage_corpus_with_awkward_ids_is_evaluated_by_id(tmp_path, embedder, 
     assert len(read_questions(questions, split="test")) == 1
     answers = evaluator.answers(items)
     assert answers["answered"] == 1.0 and answers["first_citation_relevant"] == 1.0
+    assert answers["answered_without_gold_citation"] == 0.0
 
 
 def test_expect_any_format_counts_refusals(vvp_container, tmp_path):
@@ -39,7 +40,8 @@ def test_expect_any_format_counts_refusals(vvp_container, tmp_path):
     assert answers["refusal_accuracy"] == 1.0 and answers["citation_precision"] == 1.0
 
 
-def test_the_threshold_table_sees_the_citations_of_answers_the_configured_threshold_refuses(vvp_container, tmp_path):
+def test_the_threshold_table_sees_the_citations_of_answers_the_configured_threshold_refuses(vvp_container, tmp_path,
+                                                                                           monkeypatch):
     questions = tmp_path / "dev.jsonl"
     row = {"question": "Is de VVP aangesloten bij een Europese belangenorganisatie?", "answerable": True,
            "expect_any": ["Cepli"]}
@@ -47,7 +49,7 @@ def test_the_threshold_table_sees_the_citations_of_answers_the_configured_thresh
     service = vvp_container.service
     evaluator = Evaluator(vvp_container.kb, vvp_container.retriever, service)
     confidence = evaluator.outcomes(read_questions(questions))[0]["confidence"]
-    service.refusal_threshold = confidence + 0.01  # just above this question's support: refused
+    monkeypatch.setattr(service, "refusal_threshold", confidence + 0.01)  # just above its support: refused
 
     answers = evaluator.answers(read_questions(questions))
 
@@ -56,3 +58,17 @@ def test_the_threshold_table_sees_the_citations_of_answers_the_configured_thresh
     above = [row for row in answers["thresholds"] if row["threshold"] > confidence]
     assert below and all(row["answered_with_gold_citation"] == 1.0 for row in below)
     assert all(row["answered_with_gold_citation"] == 0.0 for row in above)
+
+
+def test_an_answer_whose_citations_miss_the_answer_is_counted_apart(vvp_container, tmp_path, monkeypatch):
+    questions = tmp_path / "dev.jsonl"
+    row = {"question": "Is de VVP aangesloten bij een Europese belangenorganisatie?", "answerable": True,
+           "expect_any": ["een zin die in geen enkel document staat"]}
+    questions.write_text(json.dumps(row), encoding="utf-8")
+    monkeypatch.setattr(vvp_container.service, "refusal_threshold", 0.0)  # answer whatever the support
+    evaluator = Evaluator(vvp_container.kb, vvp_container.retriever, vvp_container.service)
+
+    answers = evaluator.answers(read_questions(questions))
+
+    assert answers["answered"] == 1.0
+    assert answers["answered_with_gold_citation"] == 0.0 and answers["answered_without_gold_citation"] == 1.0
