@@ -65,6 +65,14 @@ def test_kill_9_of_the_server_midway_through_an_upload_job(tmp_path, use_embedde
             server.kill()
             server.wait(10)
 
+    # A restart is a new process. This one opened the data dir before the server wrote to it, and
+    # chromadb keeps one system per path per process: without clearing it the restart would read
+    # through that stale system (its vector segment predates the server's writes, so fetching the
+    # new chunks' embeddings failed with "Error finding id" about one run in six), which no real
+    # restart does. Embedded Chroma is one process per directory.
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
     restarted = Container(settings, embedder=embedder)  # building the knowledge base runs recover()
     state = snapshot(restarted)
     assert_consistent(state)
