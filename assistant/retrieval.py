@@ -119,15 +119,15 @@ class Retriever:
         if self.reranker:
             hits = self.reranker.rerank(query, hits)
         if context is not None and pool:
-            context.update(self._dense_context(query, pool, candidates, hits[0].document_id if hits else None))
+            context.update(self._dense_context(query, pool, hits[0].document_id if hits else None))
+            context["dense_floor"] = channels["dense"][-1][1]
         if timings is not None:
             timings["retrieve"] = round((time.perf_counter() - started) * 1000, 2)
         return hits[:k]
 
-    def _dense_context(self, query: str, pool: list[tuple[str, float]], candidates: int,
-                       best_document: str | None) -> dict[str, float]:
-        """The question's levels in the dense model (see `search`); `pool` is the dense ranking,
-        of which the first `candidates` entered the fusion."""
+    def _dense_context(self, query: str, pool: list[tuple[str, float]], best_document: str | None) -> dict[str, float]:
+        """The question's background and reference levels in the dense model (see `search`);
+        `pool` is the dense ranking, BACKGROUND_POOL long."""
         if self._background is None:
             with self._background_lock:
                 if self._background is None:
@@ -136,8 +136,7 @@ class Retriever:
         documents = self.kb.document_ids([cid for cid, _ in pool])
         others = [score for (_, score), document in zip(pool, documents) if document != best_document]
         ranked = sorted(others + reference, reverse=True)[BACKGROUND_RANKS]
-        return {"dense_floor": pool[:candidates][-1][1], "dense_background": sum(ranked) / len(ranked),
-                "dense_reference": sum(reference) / len(reference)}
+        return {"dense_background": sum(ranked) / len(ranked), "dense_reference": sum(reference) / len(reference)}
 
     def _background_vectors(self) -> np.ndarray:
         """The background texts' vectors, from `cache_dir` when this model made them before
